@@ -1,0 +1,185 @@
+"""The one API the CLI and the UI call: `Assistant.ask(question, history) -> Answer`.
+
+It ties the stages together: follow-up reading (conversation.py), retrieval
+(retrieve.py), choosing sentences (select.py) and writing the answer
+(answer.py). The index opens lazily on the first question, so constructing an
+Assistant is cheap and only validates.
+"""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.answer import Answer, Composer
+from assistant.conversation import Turn, resolve
+from assistant.corpus import Document, corpus_files, parse_document
+from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.errors import CorpusError, QuestionError
+from assistant.question import analyze, is_plural_head
+from assistant.retrieve import Retriever
+from assistant.select import Selector
+from assistant.settings import Settings
+from assistant.store import Index, Progress, build_index, open_index, quiet
+
+LIST_DEPTH = 24  # sentences considered for a list answer
+FACT_DEPTH = 12
+PASSIVE_LIST = re.compile(
+    r"^\s*what\s+(?:was|were|has\s+been|have\s+been)\s+\w+(?:ed|en|wn)\s*(?:during|at)?[\w\s]{0,30}\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def check_question(question: str, limit: int) -> str:
+    """The question, stripped; QuestionError when it cannot be asked."""
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("the question is empty; type a question about the article")
+    if len(question) > limit:
+        raise QuestionError(
+            f"the question is {len(question):,} characters long; the limit is {limit:,}. "
+            "Ask a shorter question"
+        )
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in question):
+        raise QuestionError("the question contains control characters; type it as plain text")
+    return " ".join(question.split())
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        progress: Progress = quiet,
+    ):
+        self.settings = settings or Settings()
+        self.embedder = embedder or SentenceTransformerEmbedder(self.settings.model)
+        self.progress = progress
+        self._index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            self.use(open_index(self.settings, self.embedder, self.progress))
+        assert self._index is not None
+        return self._index
+
+    def use(self, index: Index) -> None:
+        self._index = index
+        self.retriever = Retriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
+        self.selector = Selector(index)
+        self.composer = Composer(index)
+
+    def reindex(self, progress: Progress | None = None) -> Index:
+        self.use(build_index(self.settings, self.embedder, progress or self.progress))
+        return self.index
+
+    def documents(self) -> list[Document]:
+        return list(self.index.documents)
+
+    def ask(self, question: str, history: Sequence[Answer] = ()) -> Answer:
+        """Answer one question; a bad question yields an Answer with `error` set."""
+        try:
+            question = check_question(question, self.settings.max_question_chars)
+        except QuestionError as problem:
+            return Answer(str(question)[:200], "", f"{problem}.", False, error=str(problem))
+        turn = resolve(question, list(history))
+        if turn.quote_rows:
+            return self.quote(question, turn)
+        return self.search(question, turn)
+
+    def quote(self, question: str, turn: Turn) -> Answer:
+        rows = list(turn.quote_rows)
+        before = self.selector.antecedent(rows[0])
+        if before is not None:
+            rows.insert(0, before)
+        citations = self.composer.citations(rows, {})
+        return Answer(
+            question, turn.query, self.composer.quote(rows), True, tuple(citations), "quote",
+            rows=tuple(rows), focus_index=len(rows) - 1,
+        )
+
+    def search(self, question: str, turn: Turn) -> Answer:
+        analysis = analyze(turn.query)
+        asked = analyze(question)
+        intent = "quote" if asked.intent == "quote" else analysis.intent
+        if intent == "fact" and PASSIVE_LIST.match(turn.query):
+            intent = "list"
+        if turn.among:
+            intent = "fact"
+        total = len(self.index.sentences)
+        depth = total if turn.among else (LIST_DEPTH if intent == "list" else FACT_DEPTH)
+        hits = self.retriever.search(turn.query, k=min(depth + len(turn.skip), total))
+        if turn.among:
+            hits = [h for h in hits if h.row in turn.among]
+        hits = [h for h in hits if h.row not in turn.skip]
+        if not hits:
+            text = self.composer.refusal("nothing further in the article matches", None)
+            return Answer(question, turn.query, text, False, (), "none")
+        evidence = self.selector.weigh(analysis, hits)
+        best = evidence[0]
+        reason = self.selector.refusal(analysis, best)
+        if reason:
+            text = self.composer.refusal(reason, best.row)
+            citations = self.composer.citations([best.row], {best.row: best.relevance})
+            return Answer(question, turn.query, text, False, tuple(citations), "none")
+        rows = self.selector.choose(analysis, evidence, intent)
+        scores = {e.row: e.relevance for e in evidence}
+        citations = self.composer.citations(rows, scores)
+        if intent == "list" and len(rows) > 1:
+            noun = self.list_noun(turn.query)
+            text, _ = self.composer.bullets(rows, noun)
+        elif intent == "quote":
+            text = self.composer.quote(rows)
+        else:
+            text = self.composer.fact(rows, with_date=analysis.wh == "when")
+        return Answer(
+            question, turn.query, text, True, tuple(citations), intent,
+            rows=tuple(rows), focus_index=rows.index(best.row),
+        )
+
+    @staticmethod
+    def list_noun(query: str) -> str:
+        match = re.search(r"\b(?:which|what)\s+(?:of\s+the\s+)?(\w+)", query, re.I)
+        if match and is_plural_head(query):
+            return match.group(1).lower()
+        return "items"
+
+    def add_document(self, name: str, data: bytes, progress: Progress | None = None) -> Document:
+        """Save an uploaded article into the corpus folder and index it.
+
+        The file name is reduced to its last component and a safe character set,
+        so "../../x.txt" cannot write outside the folder. Same content as an
+        existing document raises CorpusError instead of indexing it twice.
+        """
+        safe = re.sub(r"[^\w.-]+", "-", Path(name.replace("\\", "/")).name).strip(".-")
+        if Path(safe).suffix.lower() not in (".txt", ".md"):
+            raise CorpusError(f"{name}: only .txt and .md files can be added")
+        document = parse_document(safe, data)
+        folder = self.settings.corpus_dir
+        for path in corpus_files(folder):
+            if path.read_bytes() == data:
+                raise CorpusError(f"{name} has the same content as {path.name}; not added again")
+        target = folder / safe
+        stem, suffix = target.stem, target.suffix
+        counter = 2
+        while target.exists():
+            target = folder / f"{stem}-{counter}{suffix}"
+            counter += 1
+        target.write_bytes(data)
+        try:
+            self.reindex(progress)
+        except Exception:
+            target.unlink(missing_ok=True)
+            raise
+        return next(d for d in self.index.documents if d.path == target.name) if target.exists() else document
+
+    def remove_document(self, doc_id: str, progress: Progress | None = None) -> None:
+        """Delete an article from the corpus folder and re-index; the last one stays."""
+        paths = corpus_files(self.settings.corpus_dir)
+        match = [p for p in paths if p.stem == doc_id]
+        if not match:
+            raise CorpusError(f"no document {doc_id!r} in {self.settings.corpus_dir}")
+        if len(paths) == 1:
+            raise CorpusError("the corpus needs at least one document; add another first")
+        match[0].unlink()
+        self.reindex(progress)

@@ -1,0 +1,91 @@
+"""Load a folder of articles into `Document`s.
+
+A document is one `.txt` or `.md` file. Its id is the file name without the
+extension (stable across runs); its title is the first markdown heading, else the
+file name made readable. A leading ` date YYYY-MM-DD ` header is metadata: it is
+cut off before any splitting, so it never shows up in a sentence or a citation.
+
+This module does not split text; see chunking.py.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import CorpusError
+
+SUFFIXES = (".txt", ".md")
+
+# " date 2024-11-19 " at the very start of the file, before the first sentence.
+DATE_HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+")
+MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str  # file name without extension
+    title: str
+    text: str  # the body: file text after the date header
+    date: str | None  # ISO date from the header, if any
+    path: str  # file name inside the corpus folder
+
+
+def parse_document(name: str, raw: bytes) -> Document:
+    """Turn one file's bytes into a Document, or raise CorpusError naming it.
+
+    >>> parse_document("visit.txt", b" date 2024-11-19 ASTANA - Talks.").text
+    'ASTANA - Talks.'
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{name} is not UTF-8 text (bad byte at position {exc.start}); "
+            "save it as UTF-8 and try again"
+        ) from None
+    text = text.removeprefix("\ufeff")
+    date = None
+    header = DATE_HEADER.match(text)
+    if header:
+        date = header.group(1)
+        text = text[header.end() :]
+    if not text.strip():
+        raise CorpusError(f"{name} is empty: it holds no text to answer from")
+    stem = Path(name).stem
+    heading = MD_HEADING.search(text) if name.endswith(".md") else None
+    title = heading.group(1) if heading else readable_title(stem)
+    return Document(id=stem, title=title, text=text, date=date, path=name)
+
+
+def readable_title(stem: str) -> str:
+    """File stem to a title.
+
+    >>> readable_title("tokayev-visit-to-serbia")
+    'Tokayev visit to serbia'
+    """
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else stem
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """The article files of a folder, sorted by name, or CorpusError."""
+    if not folder.is_dir():
+        raise CorpusError(f"corpus folder {folder} does not exist; create it and add .txt or .md files")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    if not files:
+        raise CorpusError(f"corpus folder {folder} has no .txt or .md files; add at least one article")
+    return files
+
+
+def load_corpus(folder: Path) -> list[Document]:
+    """Every article in `folder`, sorted by file name."""
+    return [parse_document(p.name, p.read_bytes()) for p in corpus_files(folder)]
+
+
+def corpus_hash(folder: Path) -> str:
+    """sha256 over file names and bytes: changes whenever any article changes."""
+    digest = hashlib.sha256()
+    for path in corpus_files(folder):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,113 @@
+"""Cut the items of an enumeration out of a sentence, as verbatim spans.
+
+"...projects in industry, agriculture, transit and logistics and the aerospace
+industry." gives "industry", "agriculture", "transit and logistics", "the aerospace
+industry". Two shapes are recognised, both from punctuation and function words,
+never from an article's vocabulary:
+
+- a series of short lower-case conjuncts separated by commas, the last by "and"
+  or "or"; the first conjunct is cut after its last preposition;
+- long noun phrases joined by ", along with", ", as well as", "and another",
+  or a comma series whose conjuncts each open with "a", "an" or "another".
+
+A capitalized conjunct means the commas belong to a name ("Ministry of Labor,
+Employment, and Social Policy"), so the sentence is left whole. Items are
+(start, end) offsets relative to the sentence.
+"""
+
+import re
+
+PREPOSITION = re.compile(
+    r".*\b(?:in|on|of|for|to|with|including|included|include|includes|such as|like|"
+    r"namely|are|were|is|was)\s+",
+    re.IGNORECASE,
+)
+JOINER = re.compile(r",\s+(?:along with|as well as|together with)\s+|\s+and\s+(?=another\b)")
+SERIES_SPLIT = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+SHORT = 6  # words: a longer conjunct is a clause, not an item of a series
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " ,;:":
+        start += 1
+    while end > start and text[end - 1] in " ,;:.!?":
+        end -= 1
+    return start, end
+
+
+def split_series(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Conjuncts of text[start:end] split at commas and the final and/or."""
+    pieces = []
+    cursor = start
+    separators = list(SERIES_SPLIT.finditer(text, start, end))
+    commas = [m for m in separators if m.group().startswith(",")]
+    if len(commas) < 1:
+        return []
+    # Only the last " and " (after the last comma) separates conjuncts; earlier
+    # ones stay inside a conjunct ("transit and logistics").
+    last_comma_end = commas[-1].end()
+    for match in separators:
+        is_and = not match.group().startswith(",")
+        if is_and and match.start() < last_comma_end:
+            continue
+        pieces.append((cursor, match.start()))
+        cursor = match.end()
+    pieces.append((cursor, end))
+    return [strip_span(text, a, b) for a, b in pieces]
+
+
+def short_series(text: str) -> list[tuple[int, int]]:
+    """The trailing run of short lower-case conjuncts; the conjunct that opens
+    the run is cut after its last preposition ("... projects in industry")."""
+    body_end = len(text.rstrip(" .!?"))
+    pieces = split_series(text, 0, body_end)
+    run: list[tuple[int, int]] = []
+    for a, b in reversed(pieces):
+        conjunct = text[a:b]
+        if conjunct and len(conjunct.split()) <= SHORT and conjunct[0].islower():
+            run.insert(0, (a, b))
+            continue
+        lead = PREPOSITION.match(text, a, b)
+        if lead and b > lead.end() and text[lead.end()].islower():
+            if len(text[lead.end() : b].split()) <= SHORT:
+                run.insert(0, (lead.end(), b))
+        break
+    return run if len(run) >= 3 else []
+
+
+def phrase_series(text: str) -> list[tuple[int, int]]:
+    body_end = len(text.rstrip(" .!?"))
+    cuts = list(JOINER.finditer(text, 0, body_end))
+    comma_series = [
+        m
+        for m in re.finditer(r",\s+(?:and\s+)?(?=(?:a|an|another)\s)", text[:body_end])
+    ]
+    cuts = sorted(cuts + comma_series, key=lambda m: m.start())
+    if not cuts:
+        return []
+    pieces = []
+    cursor = 0
+    for match in cuts:
+        pieces.append((cursor, match.start()))
+        cursor = match.end()
+    pieces.append((cursor, body_end))
+    first_start, first_end = pieces[0]
+    lead = re.search(r"\b(?:included|include|includes|including|are|were)\s+(?=(?:a|an|the)\s)", text[first_start:first_end])
+    if lead:
+        pieces[0] = (first_start + lead.end(), first_end)
+    return [strip_span(text, a, b) for a, b in pieces]
+
+
+def enumeration(text: str) -> list[tuple[int, int]]:
+    """Item spans of a sentence, or [] when it holds no enumeration.
+
+    >>> s = "They reviewed projects in industry, agriculture, transit and logistics, and the space industry."
+    >>> [s[a:b] for a, b in enumeration(s)]
+    ['industry', 'agriculture', 'transit and logistics', 'the space industry']
+    >>> s = "These included an agreement on trade and another agreement on defense."
+    >>> [s[a:b] for a, b in enumeration(s)]
+    ['an agreement on trade', 'another agreement on defense']
+    >>> enumeration("The Ministry of Labor, Employment, and Social Policy signed a memorandum.")
+    []
+    """
+    return short_series(text) or phrase_series(text)

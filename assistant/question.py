@@ -1,0 +1,105 @@
+"""Read a question: what shape of answer it wants and which words must be matched.
+
+Everything here is about English questions in general, never about one article:
+the intent comes from question forms ("quote ...", "which documents ...",
+"how many ..."), and the words to match are the question's own content words
+minus the words every question uses ("say", "mention", "article").
+
+This module does not look at the corpus; answer.py does the matching.
+"""
+
+import re
+from dataclasses import dataclass
+
+from assistant.lexical import STOPWORDS, fold, stem, words
+
+QUOTE = re.compile(
+    r"\b(quote|quotation|verbatim|word for word|exact (?:wording|words|sentence|text|passage)|"
+    r"original (?:wording|passage|text|sentence|words)|cite|citation|wording)\b",
+    re.IGNORECASE,
+)
+LIST_CUE = re.compile(
+    r"^\s*(?:(?:please\s+)?(?:list|name|enumerate)\b|what\s+(?:are|were)\s+(?:all\s+)?the\b)"
+    r"|\b(?:all|every|each|various|several)\b",
+    re.IGNORECASE,
+)
+WH = re.compile(r"\b(how many|how much|who|whom|whose|when|where|why|how|which|what)\b", re.I)
+YES_NO = re.compile(
+    r"^\s*(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should)\b", re.I
+)
+# Nouns whose answer is a quantity, so a sentence without a number cannot answer.
+QUANTITY_NOUNS = frozenset(
+    """number amount population gdp cost costs price prices budget size percentage percent
+    rate toll total value volume length distance age height weight revenue income salary
+    area count figure sum tonnes tons""".split()
+)
+# Words that frame a question rather than name what it is about.
+FRAME_WORDS = frozenset(
+    """say said says saying tell told mention mentioned mentions article text story
+    report reported source passage sentence sentences paragraph quote quotation exact
+    original wording words word verbatim cite show give list name enumerate please
+    describe described according written write wrote regarding concerning happen
+    happened anything something thing things else kind type part much many""".split()
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    intent: str  # "quote", "list" or "fact"
+    wh: str  # "who", "when", "how many", "yes-no", ... or "" when none
+    terms: tuple[str, ...]  # stems of the content words, in question order
+    names: tuple[str, ...]  # folded proper nouns, acronyms and numbers: must be matched
+    wants_number: bool  # only a sentence with a number can answer
+
+
+def is_plural_head(question: str) -> bool:
+    """Whether the noun right after which/what is plural ("which documents").
+
+    >>> is_plural_head("Which libraries made an agreement?")
+    True
+    >>> is_plural_head("What protocol was signed?")
+    False
+    """
+    match = re.search(r"\b(?:which|what)\s+(?:of\s+the\s+)?(?:\w+\s+)??(\w+)\b", question, re.I)
+    if not match:
+        return False
+    word = match.group(1).lower()
+    if word in STOPWORDS or word in {"did", "was", "were", "is", "are", "does", "do", "has"}:
+        return False
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def proper_names(question: str) -> list[str]:
+    """Capitalized words after the first word, acronyms and numbers, folded.
+
+    >>> proper_names("Who is the president of France?")
+    ['france']
+    >>> proper_names("What is the GDP of Serbia in 2023?")
+    ['gdp', 'serbia', '2023']
+    """
+    tokens = re.findall(r"\w+(?:['’]\w+)*", question)
+    names = []
+    for i, token in enumerate(tokens):
+        bare = token.removesuffix("'s").removesuffix("’s")
+        capital = bare[:1].isupper() and (i > 0 or bare.isupper() and len(bare) > 1)
+        if (capital or bare.isdigit()) and fold(bare) not in STOPWORDS and bare != "I":
+            names.append(fold(bare))
+    return names
+
+
+def analyze(question: str) -> Question:
+    wh_match = WH.search(question)
+    wh = "yes-no" if YES_NO.match(question) else (wh_match.group(1).lower() if wh_match else "")
+    if QUOTE.search(question):
+        intent = "quote"
+    elif LIST_CUE.search(question) or (wh in {"which", "what"} and is_plural_head(question)):
+        intent = "list"
+    else:
+        intent = "fact"
+    content = [w for w in words(question) if w not in STOPWORDS and w not in FRAME_WORDS]
+    terms = tuple(dict.fromkeys(stem(w) for w in content))
+    wants_number = wh in {"how many", "how much"} or any(
+        w in QUANTITY_NOUNS for w in words(question)
+    ) and wh in {"what", "which", ""}
+    return Question(question, intent, wh, terms, tuple(proper_names(question)), wants_number)

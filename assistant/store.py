@@ -1,0 +1,261 @@
+"""Build, save and load the index folder.
+
+`index/` holds plain files: `manifest.json` (format version, model, model hash,
+dimension, corpus hash, counts, index type, and the size and sha256 of every
+other file), `documents.jsonl`, `sentences.jsonl`, `passages.jsonl`,
+`sentences.faiss`, `passages.faiss` and the BM25 arrays. Loading checks the
+manifest against the corpus and the model; a stale, corrupt or half-written index
+is rebuilt, never used. Files are written under temporary names and renamed, the
+manifest last, so an interrupted build leaves either the old index or one whose
+hashes do not match (and is therefore rebuilt).
+
+Rebuilding reuses the vectors of every sentence and passage whose text is
+unchanged, so editing or adding one article embeds only that article.
+"""
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.chunking import Passage, Sentence, split_document
+from assistant.corpus import Document, corpus_hash, load_corpus
+from assistant.embedding import Embedder, file_sha256
+from assistant.errors import IndexStoreError
+from assistant.lexical import BM25
+from assistant.settings import Settings
+
+FORMAT = "assistant-index/1"
+Progress = Callable[[str], None]
+
+
+def quiet(_message: str) -> None:
+    pass
+
+
+@dataclass
+class Index:
+    """Everything retrieval needs, loaded in memory."""
+
+    manifest: dict
+    documents: list[Document]
+    sentences: list[Sentence]
+    passages: list[Passage]
+    sentence_vectors: object  # faiss.Index over sentences, row i = sentences[i]
+    passage_vectors: object  # faiss.Index over passages
+    bm25: BM25
+
+    def document(self, doc_id: str) -> Document:
+        return next(d for d in self.documents if d.id == doc_id)
+
+
+def make_faiss(vectors: np.ndarray, settings: Settings):
+    """Exact inner-product search; an HNSW graph past `exact_index_limit` rows."""
+    import faiss
+
+    dimension = vectors.shape[1]
+    if len(vectors) > settings.exact_index_limit:
+        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    else:
+        index = faiss.IndexFlatIP(dimension)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def faiss_kind(index) -> str:
+    return type(index).__name__
+
+
+def all_vectors(index) -> np.ndarray:
+    return index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), "f4")
+
+
+def embed_reusing(
+    texts: list[str],
+    embedder: Embedder,
+    known: dict[str, np.ndarray],
+    progress: Progress,
+    label: str,
+    batch: int = 256,
+) -> np.ndarray:
+    """Vectors for texts, taking unchanged texts from `known` and embedding the rest."""
+    missing = sorted({t for t in texts if t not in known})
+    fresh: dict[str, np.ndarray] = {}
+    for i in range(0, len(missing), batch):
+        chunk = missing[i : i + batch]
+        fresh.update(zip(chunk, embedder.encode(chunk), strict=True))
+        progress(f"embedded {min(i + batch, len(missing))}/{len(missing)} new {label}")
+    if not missing:
+        progress(f"all {len(texts)} {label} reused from the previous index")
+    rows = [fresh[t] if t in fresh else known[t] for t in texts]
+    return np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+
+
+def write_atomic(folder: Path, name: str, write: Callable[[Path], None]) -> None:
+    temporary = folder / f".{name}.tmp-{os.getpid()}"
+    write(temporary)
+    os.replace(temporary, folder / name)
+
+
+def write_jsonl(rows: list, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path, kind: type) -> list:
+    with path.open(encoding="utf-8") as handle:
+        return [kind(**json.loads(line)) for line in handle if line.strip()]
+
+
+def previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.ndarray]:
+    """text -> vector from the old index, when it was built with the same model."""
+    try:
+        old = load_index(settings, embedder, check_corpus=False)
+    except IndexStoreError:
+        return {}
+    known = dict(zip((s.text for s in old.sentences), all_vectors(old.sentence_vectors), strict=True))
+    known.update(zip((p.text for p in old.passages), all_vectors(old.passage_vectors), strict=True))
+    return known
+
+
+def build_index(settings: Settings, embedder: Embedder, progress: Progress = quiet) -> Index:
+    """Split and embed the corpus, write the index folder, return it loaded."""
+    import faiss
+
+    began = time.perf_counter()
+    documents = load_corpus(settings.corpus_dir)
+    digest = corpus_hash(settings.corpus_dir)
+    sentences: list[Sentence] = []
+    passages: list[Passage] = []
+    for document in documents:
+        s, p = split_document(document, settings.passage_sentences)
+        sentences += s
+        passages += p
+    progress(f"{len(documents)} documents, {len(sentences)} sentences, {len(passages)} passages")
+    known = previous_vectors(settings, embedder)
+    sentence_matrix = embed_reusing([s.text for s in sentences], embedder, known, progress, "sentences")
+    passage_matrix = embed_reusing([p.text for p in passages], embedder, known, progress, "passages")
+    sentence_index = make_faiss(sentence_matrix, settings)
+    passage_index = make_faiss(passage_matrix, settings)
+    bm25 = BM25.build([s.text for s in sentences])
+
+    folder = settings.index_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder, "documents.jsonl", lambda p: write_jsonl(documents, p))
+    write_atomic(folder, "sentences.jsonl", lambda p: write_jsonl(sentences, p))
+    write_atomic(folder, "passages.jsonl", lambda p: write_jsonl(passages, p))
+    write_atomic(folder, "sentences.faiss", lambda p: faiss.write_index(sentence_index, str(p)))
+    write_atomic(folder, "passages.faiss", lambda p: faiss.write_index(passage_index, str(p)))
+    staging = folder / f".bm25.tmp-{os.getpid()}"
+    staging.mkdir(exist_ok=True)
+    bm25_files = bm25.save(staging)
+    for name in bm25_files:
+        os.replace(staging / name, folder / name)
+    staging.rmdir()
+    files = ["documents.jsonl", "sentences.jsonl", "passages.jsonl", "sentences.faiss"]
+    files += ["passages.faiss", *bm25_files]
+    manifest = {
+        "format": FORMAT,
+        "model": embedder.name,
+        "model_sha256": embedder.fingerprint,
+        "dimension": int(sentence_matrix.shape[1]),
+        "corpus_sha256": digest,
+        "documents": len(documents),
+        "sentences": len(sentences),
+        "passages": len(passages),
+        "passage_sentences": settings.passage_sentences,
+        "index_type": faiss_kind(sentence_index),
+        "built_seconds": round(time.perf_counter() - began, 3),
+        "files": {
+            name: {"bytes": (folder / name).stat().st_size, "sha256": file_sha256(folder / name)}
+            for name in files
+        },
+    }
+    write_atomic(
+        folder, "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2) + "\n")
+    )
+    return Index(manifest, documents, sentences, passages, sentence_index, passage_index, bm25)
+
+
+def read_manifest(folder: Path) -> dict:
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise IndexStoreError(f"no index in {folder}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexStoreError(f"{path} is corrupt") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise IndexStoreError(f"{path} is not a {FORMAT} manifest")
+    return manifest
+
+
+def stale_reason(manifest: dict, settings: Settings, embedder: Embedder, check_corpus: bool) -> str:
+    """Why an index cannot serve this corpus and model, or '' when it can."""
+    if manifest.get("model_sha256") != embedder.fingerprint:
+        return f"it was built with model {manifest.get('model')!r}, not {embedder.name!r}"
+    if manifest.get("passage_sentences") != settings.passage_sentences:
+        return "it was built with another passage size"
+    if check_corpus and manifest.get("corpus_sha256") != corpus_hash(settings.corpus_dir):
+        return f"the corpus in {settings.corpus_dir} changed since it was built"
+    return ""
+
+
+def verify_files(folder: Path, manifest: dict) -> None:
+    for name, expected in manifest.get("files", {}).items():
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != expected.get("bytes"):
+            raise IndexStoreError(f"{path} is missing or truncated")
+        if file_sha256(path) != expected.get("sha256"):
+            raise IndexStoreError(f"{path} does not match its manifest (corrupt or half-written)")
+
+
+def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True) -> Index:
+    """The index in settings.index_dir, or IndexStoreError saying why it cannot be used."""
+    import faiss
+
+    folder = settings.index_dir
+    manifest = read_manifest(folder)
+    reason = stale_reason(manifest, settings, embedder, check_corpus)
+    if reason:
+        raise IndexStoreError(f"the index in {folder} is stale: {reason}")
+    verify_files(folder, manifest)
+    try:
+        index = Index(
+            manifest,
+            read_jsonl(folder / "documents.jsonl", Document),
+            read_jsonl(folder / "sentences.jsonl", Sentence),
+            read_jsonl(folder / "passages.jsonl", Passage),
+            faiss.read_index(str(folder / "sentences.faiss")),
+            faiss.read_index(str(folder / "passages.faiss")),
+            BM25.load(folder),
+        )
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise IndexStoreError(f"the index in {folder} cannot be read ({exc})") from None
+    if index.sentence_vectors.ntotal != len(index.sentences) or len(index.bm25) != len(
+        index.sentences
+    ):
+        raise IndexStoreError(f"the index in {folder} is inconsistent")
+    return index
+
+
+def open_index(settings: Settings, embedder: Embedder, progress: Progress = quiet) -> Index:
+    """Load the index, rebuilding it (with a message saying why) when it cannot be used."""
+    try:
+        return load_index(settings, embedder)
+    except IndexStoreError as problem:
+        progress(f"{problem}; building it")
+    return build_index(settings, embedder, progress)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

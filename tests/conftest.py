@@ -1,0 +1,75 @@
+"""Shared fixtures: a deterministic offline embedder and temp data folders."""
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.lexical import tokenize
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class FakeEmbedder:
+    """Hashed bag of stemmed words: texts sharing words get similar vectors.
+
+    Deterministic and instant, so unit tests need no model; `calls` counts the
+    texts embedded, so tests can see whether an index re-embedded anything.
+    """
+
+    name = "fake-bag-of-words"
+    fingerprint = "fake-1"
+    dimension = 64
+
+    def __init__(self):
+        self.calls = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += len(texts)
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for token in tokenize(text) or ["<empty>"]:
+                slot = int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dimension
+                rows[i, slot] += 1.0
+        rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
+    return Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index")
+
+
+@pytest.fixture
+def shipped_settings(tmp_path: Path) -> Settings:
+    """A copy of the shipped corpus with its own index folder."""
+    folder = tmp_path / "shipped"
+    shutil.copytree(SHIPPED_CORPUS, folder)
+    return Settings(corpus_dir=folder, index_dir=tmp_path / "shipped-index")
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

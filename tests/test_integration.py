@@ -1,0 +1,51 @@
+"""The shipped article with the real model, offline."""
+
+import pytest
+
+from assistant.assistant import Assistant
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    import shutil
+
+    from assistant.settings import Settings
+    from tests.conftest import SHIPPED_CORPUS
+
+    folder = tmp_path_factory.mktemp("integration")
+    shutil.copytree(SHIPPED_CORPUS, folder / "corpus")
+    return Assistant(Settings(corpus_dir=folder / "corpus", index_dir=folder / "index"))
+
+
+def cited(answer) -> str:
+    return " || ".join(c.text for c in answer.citations)
+
+
+def test_what_was_signed_cites_the_readmission_and_defense_sentence(assistant):
+    answer = assistant.ask("What was signed?")
+    assert answer.found
+    assert "readmission of persons" in cited(answer)
+    assert "cooperation in defense" in cited(answer)
+
+
+def test_sectors_question_cites_industry_agriculture_aerospace(assistant):
+    answer = assistant.ask("Which sectors were discussed?")
+    sentence = next(c.text for c in answer.citations if "agriculture" in c.text)
+    assert "industry" in sentence and "aerospace" in sentence
+
+
+def test_citations_are_numbered_in_order_and_exact(assistant):
+    answer = assistant.ask("Which documents were signed?")
+    document = assistant.index.documents[0].text
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for c in answer.citations:
+        assert document[c.start : c.end] == c.text
+        assert f"[{c.n}]" in answer.text
+
+
+def test_question_outside_the_article_is_refused(assistant):
+    answer = assistant.ask("Who is the president of France?")
+    assert not answer.found
+    assert "does not answer" in answer.text

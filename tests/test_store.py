@@ -1,0 +1,91 @@
+import json
+
+import pytest
+
+from assistant.errors import IndexStoreError
+from assistant.store import build_index, load_index, open_index
+from tests.conftest import FakeEmbedder, write
+
+ARTICLE = "Ministers met in Paris. They signed a trade deal.\n\nFarmers protested outside."
+
+
+@pytest.fixture
+def built(settings, corpus_dir, fake_embedder):
+    write(corpus_dir, "a.txt", ARTICLE)
+    return build_index(settings, fake_embedder)
+
+
+def test_index_folder_holds_plain_files_and_a_manifest(built, settings):
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text())
+    assert manifest["format"] == "assistant-index/1"
+    assert manifest["model"] == FakeEmbedder.name
+    assert manifest["dimension"] == FakeEmbedder.dimension
+    assert (manifest["documents"], manifest["sentences"], manifest["passages"]) == (1, 3, 2)
+    assert manifest["index_type"] == "IndexFlatIP"
+    for name in manifest["files"]:
+        assert (settings.index_dir / name).is_file()
+    assert not list(settings.index_dir.glob(".*tmp*"))
+
+
+def test_unchanged_corpus_loads_without_embedding(built, settings):
+    embedder = FakeEmbedder()
+    index = open_index(settings, embedder)
+    assert embedder.calls == 0
+    assert [s.text for s in index.sentences] == [s.text for s in built.sentences]
+
+
+def test_edited_article_rebuilds_and_embeds_only_new_text(built, settings, corpus_dir):
+    write(corpus_dir, "a.txt", ARTICLE + "\n\nPrices rose.")
+    embedder = FakeEmbedder()
+    messages = []
+    index = open_index(settings, embedder, messages.append)
+    assert any("changed since it was built" in m for m in messages)
+    assert index.sentences[-1].text == "Prices rose."
+    assert embedder.calls == 2  # the new sentence and its one-sentence passage
+
+
+def test_added_article_embeds_only_that_article(built, settings, corpus_dir):
+    write(corpus_dir, "b.txt", "Rain fell. Rivers rose.")
+    embedder = FakeEmbedder()
+    index = open_index(settings, embedder)
+    assert [d.id for d in index.documents] == ["a", "b"]
+    assert embedder.calls == 3  # two sentences and one passage
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble", "delete"])
+def test_damaged_index_file_is_rebuilt_not_used(built, settings, damage):
+    target = settings.index_dir / "sentences.faiss"
+    if damage == "truncate":
+        target.write_bytes(target.read_bytes()[:50])
+    elif damage == "garble":
+        data = bytearray(target.read_bytes())
+        data[-1] ^= 0xFF
+        target.write_bytes(bytes(data))
+    else:
+        target.unlink()
+    with pytest.raises(IndexStoreError):
+        load_index(settings, FakeEmbedder())
+    messages = []
+    index = open_index(settings, FakeEmbedder(), messages.append)
+    assert messages and "building it" in messages[0]
+    assert index.sentence_vectors.ntotal == 3
+
+
+def test_corrupt_manifest_is_rebuilt(built, settings):
+    (settings.index_dir / "manifest.json").write_text("{not json")
+    index = open_index(settings, FakeEmbedder())
+    assert len(index.sentences) == 3
+
+
+def test_index_from_another_model_is_stale(built, settings):
+    other = FakeEmbedder()
+    other.fingerprint = "another-model"
+    with pytest.raises(IndexStoreError, match="built with model"):
+        load_index(settings, other)
+
+
+def test_missing_index_is_built(settings, corpus_dir):
+    write(corpus_dir, "a.txt", ARTICLE)
+    with pytest.raises(IndexStoreError, match="no index"):
+        load_index(settings, FakeEmbedder())
+    assert len(open_index(settings, FakeEmbedder()).sentences) == 3
