@@ -129,12 +129,16 @@ class Composer:
         sources = "\n".join(
             f"[{n}] {self.index.sentences[row].text}" for n, row in enumerate(rows, start=1)
         )
-        return f"{framing}{lead}\n\n" + "\n".join(lines) + f"\n\nCited sentences:\n\n{sources}", count
+        return f"{framing}{lead}\n\n" + "\n".join(
+            lines
+        ) + f"\n\nCited sentences:\n\n{sources}", count
 
     def announces(self, row: int, next_row: int) -> bool:
         current, following = self.index.sentences[row], self.index.sentences[next_row]
         return following.number == current.number + 1 and bool(
-            re.match(r"^(?:these|they|those)\s+(?:included|include|were|are)\b", following.text, re.I)
+            re.match(
+                r"^(?:these|they|those)\s+(?:included|include|were|are)\b", following.text, re.I
+            )
         )
 
     def refusal(self, reason: str, closest: int | None) -> str:
@@ -143,6 +147,5 @@ class Composer:
             return text
         s = self.index.sentences[closest]
         return (
-            f"{text}\n\nClosest passage (not an answer, paragraph {s.paragraph}):\n\n"
-            f"> {s.text} [1]"
+            f"{text}\n\nClosest passage (not an answer, paragraph {s.paragraph}):\n\n> {s.text} [1]"
         )

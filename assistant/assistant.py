@@ -25,7 +25,8 @@ from assistant.store import Index, Progress, build_index, open_index, quiet
 LIST_DEPTH = 24  # sentences considered for a list answer
 FACT_DEPTH = 12
 PASSIVE_LIST = re.compile(
-    r"^\s*what\s+(?:was|were|has\s+been|have\s+been)\s+\w+(?:ed|en|wn)\s*(?:during|at)?[\w\s]{0,30}\??\s*$",
+    r"^\s*what\s+(?:was|were|has\s+been|have\s+been)\s+\w+(?:ed|en|wn)"
+    r"(?:\s+(?:during|at|in)\s+the\s+(?:visit|talks|meeting|summit))?\s*\??\s*$",
     re.IGNORECASE,
 )
 
@@ -65,8 +66,10 @@ class Assistant:
 
     def use(self, index: Index) -> None:
         self._index = index
-        self.retriever = Retriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
-        self.selector = Selector(index)
+        self.retriever = Retriever(
+            index, self.embedder, self.settings.candidates, self.settings.rrf_k
+        )
+        self.selector = Selector(index, self.embedder.encode)
         self.composer = Composer(index)
 
     def reindex(self, progress: Progress | None = None) -> Index:
@@ -89,13 +92,19 @@ class Assistant:
 
     def quote(self, question: str, turn: Turn) -> Answer:
         rows = list(turn.quote_rows)
-        before = self.selector.antecedent(rows[0])
+        before = self.selector.antecedent(rows[0], analyze(turn.query))
         if before is not None:
             rows.insert(0, before)
         citations = self.composer.citations(rows, {})
         return Answer(
-            question, turn.query, self.composer.quote(rows), True, tuple(citations), "quote",
-            rows=tuple(rows), focus_index=len(rows) - 1,
+            question,
+            turn.query,
+            self.composer.quote(rows),
+            True,
+            tuple(citations),
+            "quote",
+            rows=tuple(rows),
+            focus_index=len(rows) - 1,
         )
 
     def search(self, question: str, turn: Turn) -> Answer:
@@ -115,14 +124,14 @@ class Assistant:
         if not hits:
             text = self.composer.refusal("nothing further in the article matches", None)
             return Answer(question, turn.query, text, False, (), "none")
-        evidence = self.selector.weigh(analysis, hits)
+        evidence = self.selector.typed_best(analysis, self.selector.weigh(analysis, hits, intent))
         best = evidence[0]
         reason = self.selector.refusal(analysis, best)
         if reason:
             text = self.composer.refusal(reason, best.row)
             citations = self.composer.citations([best.row], {best.row: best.relevance})
             return Answer(question, turn.query, text, False, tuple(citations), "none")
-        rows = self.selector.choose(analysis, evidence, intent)
+        rows = self.selector.choose(analysis, evidence, intent, frozenset(turn.skip))
         scores = {e.row: e.relevance for e in evidence}
         citations = self.composer.citations(rows, scores)
         if intent == "list" and len(rows) > 1:
@@ -133,8 +142,14 @@ class Assistant:
         else:
             text = self.composer.fact(rows, with_date=analysis.wh == "when")
         return Answer(
-            question, turn.query, text, True, tuple(citations), intent,
-            rows=tuple(rows), focus_index=rows.index(best.row),
+            question,
+            turn.query,
+            text,
+            True,
+            tuple(citations),
+            intent,
+            rows=tuple(rows),
+            focus_index=rows.index(best.row),
         )
 
     @staticmethod
@@ -171,7 +186,11 @@ class Assistant:
         except Exception:
             target.unlink(missing_ok=True)
             raise
-        return next(d for d in self.index.documents if d.path == target.name) if target.exists() else document
+        return (
+            next(d for d in self.index.documents if d.path == target.name)
+            if target.exists()
+            else document
+        )
 
     def remove_document(self, doc_id: str, progress: Progress | None = None) -> None:
         """Delete an article from the corpus folder and re-index; the last one stays."""

@@ -18,14 +18,14 @@ from assistant.corpus import Document
 # Words that end with a period without ending a sentence when followed by a
 # capital or a digit: titles, months, and other short forms common in news text.
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm gov sen rep pres
-    rev hon amb jan feb mar apr jun jul aug sep sept oct nov dec no nos vs fig
-    dept univ approx est corp inc ltd co mt ft op vol ch art sec para""".split()
+    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm gov sen rep pres rev hon amb
+    jan feb mar apr jun jul aug sep sept oct nov dec no nos vs fig dept univ approx est
+    corp inc ltd co mt ft op vol ch art sec para""".split()
 )
 # Sentence starters that do end a sentence even after an acronym like "U.S.".
 STARTERS = frozenset(
-    "the a an he she it they we i this that these those there in on at but and "
-    "however meanwhile his her its their".split()
+    """the a an he she it they we i this that these those there in on at but and however
+    meanwhile his her its their""".split()
 )
 CANDIDATE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+\S)")
 WORD_BEFORE = re.compile(r"(\S+)$")

@@ -100,7 +100,9 @@ def cmd_eval(args) -> int:
     scores = run_gold(assistant.ask, Path(args.gold))
     summary = scores.summary()
     if args.json:
-        print(json.dumps({"summary": summary, "misses": scores.misses}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps({"summary": summary, "misses": scores.misses}, ensure_ascii=False, indent=2)
+        )
         return 0
     for name, value in summary.items():
         print(f"{name:22s} {value}")

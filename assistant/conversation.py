@@ -23,7 +23,9 @@ SELECT_AMONG = re.compile(
     r"^\s*(?:which|what|who)\s+(?:one|ones|of\s+(?:them|these|those|the\s+above))\b", re.I
 )
 MORE = re.compile(r"\b(?:else|more|another|other)\b", re.I)
-CARRY = re.compile(r"^\s*(?:and|what\s+about|how\s+about|and\s+what\s+about)\s+(.+?)\s*\??\s*$", re.I)
+CARRY = re.compile(
+    r"^\s*(?:and|what\s+about|how\s+about|and\s+what\s+about)\s+(.+?)\s*\??\s*$", re.I
+)
 PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 THING_PRONOUN = re.compile(r"\b(?:they|them|their|it|its)\b", re.I)
 

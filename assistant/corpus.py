@@ -71,10 +71,14 @@ def readable_title(stem: str) -> str:
 def corpus_files(folder: Path) -> list[Path]:
     """The article files of a folder, sorted by name, or CorpusError."""
     if not folder.is_dir():
-        raise CorpusError(f"corpus folder {folder} does not exist; create it and add .txt or .md files")
+        raise CorpusError(
+            f"corpus folder {folder} does not exist; create it and add .txt or .md files"
+        )
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
     if not files:
-        raise CorpusError(f"corpus folder {folder} has no .txt or .md files; add at least one article")
+        raise CorpusError(
+            f"corpus folder {folder} has no .txt or .md files; add at least one article"
+        )
     return files
 
 

@@ -68,9 +68,9 @@ def short_series(text: str) -> list[tuple[int, int]]:
             run.insert(0, (a, b))
             continue
         lead = PREPOSITION.match(text, a, b)
-        if lead and b > lead.end() and text[lead.end()].islower():
-            if len(text[lead.end() : b].split()) <= SHORT:
-                run.insert(0, (lead.end(), b))
+        opening = text[lead.end() : b] if lead else ""
+        if opening[:1].islower() and len(opening.split()) <= SHORT:
+            run.insert(0, (b - len(opening), b))
         break
     return run if len(run) >= 3 else []
 
@@ -79,8 +79,7 @@ def phrase_series(text: str) -> list[tuple[int, int]]:
     body_end = len(text.rstrip(" .!?"))
     cuts = list(JOINER.finditer(text, 0, body_end))
     comma_series = [
-        m
-        for m in re.finditer(r",\s+(?:and\s+)?(?=(?:a|an|another)\s)", text[:body_end])
+        m for m in re.finditer(r",\s+(?:and\s+)?(?=(?:a|an|another)\s)", text[:body_end])
     ]
     cuts = sorted(cuts + comma_series, key=lambda m: m.start())
     if not cuts:
@@ -92,7 +91,10 @@ def phrase_series(text: str) -> list[tuple[int, int]]:
         cursor = match.end()
     pieces.append((cursor, body_end))
     first_start, first_end = pieces[0]
-    lead = re.search(r"\b(?:included|include|includes|including|are|were)\s+(?=(?:a|an|the)\s)", text[first_start:first_end])
+    lead = re.search(
+        r"\b(?:included|include|includes|including|are|were)\s+(?=(?:a|an|the)\s)",
+        text[first_start:first_end],
+    )
     if lead:
         pieces[0] = (first_start + lead.end(), first_end)
     return [strip_span(text, a, b) for a, b in pieces]
@@ -101,9 +103,9 @@ def phrase_series(text: str) -> list[tuple[int, int]]:
 def enumeration(text: str) -> list[tuple[int, int]]:
     """Item spans of a sentence, or [] when it holds no enumeration.
 
-    >>> s = "They reviewed projects in industry, agriculture, transit and logistics, and the space industry."
+    >>> s = "They saw projects in industry, farming, transit and logistics, and the space industry."
     >>> [s[a:b] for a, b in enumeration(s)]
-    ['industry', 'agriculture', 'transit and logistics', 'the space industry']
+    ['industry', 'farming', 'transit and logistics', 'the space industry']
     >>> s = "These included an agreement on trade and another agreement on defense."
     >>> [s[a:b] for a, b in enumeration(s)]
     ['an agreement on trade', 'another agreement on defense']

@@ -30,17 +30,23 @@ YES_NO = re.compile(
 # Nouns whose answer is a quantity, so a sentence without a number cannot answer.
 QUANTITY_NOUNS = frozenset(
     """number amount population gdp cost costs price prices budget size percentage percent
-    rate toll total value volume length distance age height weight revenue income salary
-    area count figure sum tonnes tons""".split()
+    rate toll total value volume length distance height weight revenue income salary
+    count sum tonnes tons""".split()
 )
 # Words that frame a question rather than name what it is about.
 FRAME_WORDS = frozenset(
-    """say said says saying tell told mention mentioned mentions article text story
-    report reported source passage sentence sentences paragraph quote quotation exact
-    original wording words word verbatim cite show give list name enumerate please
-    describe described according written write wrote regarding concerning happen
-    happened anything something thing things else kind type part much many""".split()
+    """say said says saying tell told mention mentioned mentions article text story report
+    reported source passage sentence sentences paragraph quote quotation exact original
+    wording words word verbatim cite show give list name enumerate please describe
+    described according written write wrote regarding concerning happen happened
+    anything something thing things else kind type part much many discuss discussed
+    discussing discussion discussions talk talked talking""".split()
 )
+
+
+# "What did Vučić say?", "What has he announced?": the name or pronoun right after
+# the auxiliary is the subject the answer should be about.
+SUBJECT = re.compile(r"\b(?:did|does|do|has|have|had|will|would|could|can|should)\s+(\w+)", re.I)
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,11 @@ class Question:
     intent: str  # "quote", "list" or "fact"
     wh: str  # "who", "when", "how many", "yes-no", ... or "" when none
     terms: tuple[str, ...]  # stems of the content words, in question order
+    term_words: tuple[str, ...]  # the word each term was first seen as
     names: tuple[str, ...]  # folded proper nouns, acronyms and numbers: must be matched
     wants_number: bool  # only a sentence with a number can answer
+    subject: str | None = None  # folded name the question is about as actor, if any
+    measured: str | None = None  # what a quantity question counts ("tanks", "population")
 
 
 def is_plural_head(question: str) -> bool:
@@ -98,8 +107,56 @@ def analyze(question: str) -> Question:
     else:
         intent = "fact"
     content = [w for w in words(question) if w not in STOPWORDS and w not in FRAME_WORDS]
-    terms = tuple(dict.fromkeys(stem(w) for w in content))
-    wants_number = wh in {"how many", "how much"} or any(
-        w in QUANTITY_NOUNS for w in words(question)
-    ) and wh in {"what", "which", ""}
-    return Question(question, intent, wh, terms, tuple(proper_names(question)), wants_number)
+    first_word = {}
+    for w in content:
+        first_word.setdefault(stem(w), w)
+    terms = tuple(first_word)
+    wants_number = (
+        wh in {"how many", "how much"}
+        or any(w in QUANTITY_NOUNS for w in words(question))
+        and wh in {"what", "which", ""}
+    )
+    return Question(
+        question,
+        intent,
+        wh,
+        terms,
+        tuple(first_word.values()),
+        tuple(proper_names(question)),
+        wants_number,
+        subject_of(question),
+        measured_thing(question) if wants_number else None,
+    )
+
+
+def measured_thing(question: str) -> str | None:
+    """The word a quantity question counts or measures.
+
+    >>> measured_thing("How many tanks will Serbia sell?"), measured_thing("What is the GDP?")
+    ('tanks', 'gdp')
+    >>> measured_thing("What was the number of visitors?")
+    'visitors'
+    """
+    lowered = [w for w in words(question) if w not in STOPWORDS]
+    counted = re.search(r"\bhow\s+(?:many|much)\s+(\w+)", question, re.I)
+    if counted and fold(counted.group(1)) not in STOPWORDS:
+        return fold(counted.group(1))
+    for i, word in enumerate(lowered):
+        if word in QUANTITY_NOUNS:
+            generic = word in {"number", "amount", "total", "count", "figure", "sum"}
+            return lowered[i + 1] if generic and i + 1 < len(lowered) else word
+    return None
+
+
+def subject_of(question: str) -> str | None:
+    """The name acting in the question, if it names one.
+
+    >>> subject_of("What else did Vučić say?")
+    'vučić'
+    >>> subject_of("What did the leaders praise?") is None
+    True
+    """
+    match = SUBJECT.search(question)
+    if match and match.group(1)[0].isupper():
+        return fold(match.group(1))
+    return None

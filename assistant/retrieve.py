@@ -100,4 +100,6 @@ class Retriever:
             for p in self.passages_of.get(row, [])
         ]
         dense = float(vector @ q)
-        return Hit(row, self.index.sentences[row], fused, dense, max(context, default=dense), lexical)
+        return Hit(
+            row, self.index.sentences[row], fused, dense, max(context, default=dense), lexical
+        )

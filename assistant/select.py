@@ -17,8 +17,12 @@ cut-offs tuned to a question. This module does not write text; see answer.py.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
+from assistant.items import enumeration
 from assistant.lexical import fold, stem, tokenize, words
 from assistant.question import Question
 from assistant.retrieve import Hit
@@ -31,9 +35,14 @@ ANAPHORA = re.compile(
     r"meanwhile|however|both)\b",
     re.IGNORECASE,
 )
+# Openers whose referent is never in the sentence itself: the reader needs the one before.
+NEEDS_ANTECEDENT = re.compile(
+    r"^(?:he|she|his|her|these|those|this|that|it|its)\b(?!\s+(?:is|was)\s+\w+\s+that)",
+    re.IGNORECASE,
+)
 CONTINUES = re.compile(
     r"^(?:additionally|also|other|others|further|furthermore|moreover|in addition|besides|"
-    r"likewise|similarly|these|those|they)\b|^\w+(?:\s+\w+){0,3}\s+(?:were|was|are|is)\s+also\b",
+    r"likewise|similarly|these|those)\b|^\w+(?:\s+\w+){0,6}\s+(?:were|was|are|is)\s+also\b",
     re.IGNORECASE,
 )
 NUMBER = re.compile(
@@ -45,13 +54,20 @@ TIME = re.compile(
     r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
     r"[a-z]*\.?\s+\d|\b(?:january|february|march|april|june|july|august|september|october|"
     r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
-    r"yesterday|tomorrow|spring|summer|autumn|fall|winter|century|decade|ago|since|until|"
-    r"week|weeks|month|months|year|years|era|period|age)\b",
+    r"yesterday|tomorrow|tonight|spring|summer|autumn|winter)\b|\b(?:last|next|this|"
+    r"earlier|later)\s+(?:week|month|year|decade|century)\b|\b\w+\s+(?:days|weeks|months|"
+    r"years|decades|centuries)\s+(?:ago|later|earlier)\b|\b\d+(?:st|nd|rd|th)?\s+century\b",
     re.IGNORECASE,
 )
+PLACE = re.compile(r"\b(?:in|at|to|from|near|inside|outside)\s+(?:the\s+)?[A-Z]|^[A-Z]{3,}\b")
+TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
 SIMILARITY_FLOOR = 0.15  # below this cosine MiniLM pairs are unrelated text
 FACT_MARGIN = 0.06  # a second sentence must be this close to the best to join a fact
-LIST_MARGIN = 0.14  # list members may trail the best by more: lists spread wide
+LIST_SPAN = 0.3  # list members are looked for this far below the best
+CHAIN_MARGIN = 0.5  # a continuation sentence joins a list unless it is this far below the best
+COVERAGE_WEIGHT = 0.35  # how much matching the question's own words adds to cosine
+LIST_BONUS = 0.1  # a list question prefers sentences that enumerate
+SUBJECT_BONUS = 0.1  # "What did X say?" prefers sentences where X is the actor
 
 
 @dataclass(frozen=True)
@@ -66,18 +82,25 @@ class Evidence:
         return self.hit.row
 
 
+# Endings that turn one word into a close relative ("agreed" / "agreement").
+DERIVATIONS = frozenset(
+    """e s es ed er ers ing ion ions ment ments ement al ation ations ive or ors ance ence
+    ity ist ists ism y ies""".split()
+)
+
+
 def similar_stems(a: str, b: str) -> bool:
-    """Same stem, one a prefix of the other, or one letter apart (defence/defense).
+    """Same stem, one a derivation of the other, or one letter apart (defence/defense).
 
     >>> similar_stems("agre", "agreement"), similar_stems("defenc", "defens")
     (True, True)
-    >>> similar_stems("trade", "grade")
-    False
+    >>> similar_stems("trade", "grade"), similar_stems("sign", "signific")
+    (False, False)
     """
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
-    if len(short) >= 4 and long_.startswith(short):
+    if len(short) >= 4 and long_.startswith(short) and long_[len(short) :] in DERIVATIONS:
         return True
     if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[:2] != b[:2]:
         return False
@@ -103,11 +126,52 @@ def plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def natural_group(evidence: list[Evidence]) -> list[Evidence]:
+    """The best few, cut at the widest drop in relevance within LIST_SPAN of the best.
+
+    A list's sentences score alike and stand apart from the rest; where that
+    drop falls depends on the question, so it is found, not fixed.
+
+    >>> scores = [0.9, 0.85, 0.8, 0.5, 0.45]
+    >>> ev = [Evidence(None, frozenset(), 0.0, s) for s in scores]
+    >>> [e.relevance for e in natural_group(ev)]
+    [0.9, 0.85, 0.8]
+    """
+    best = evidence[0].relevance
+    inside = [e for e in evidence if e.relevance >= best - LIST_SPAN]
+    if len(inside) == 1:
+        return inside
+    values = [e.relevance for e in evidence[: len(inside) + 1]]
+    gaps = [values[i] - values[i + 1] for i in range(len(values) - 1)]
+    cut = max(range(len(gaps)), key=lambda i: (gaps[i], -i))
+    return inside[: cut + 1]
+
+
 class Selector:
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, encode: Callable[[list[str]], np.ndarray]):
         self.index = index
-        self.stems = [frozenset(tokenize(s.text)) for s in index.sentences]
+        self.encode = encode
         self.row_of = {(s.doc_id, s.number): i for i, s in enumerate(index.sentences)}
+        self.actors: list[frozenset[str]] = []
+        for row in range(len(index.sentences)):
+            self.actors.append(self.leading_names(row))
+        # A sentence opening with "He"/"They" also speaks of the actor before it.
+        self.stems = [
+            frozenset(tokenize(s.text)) | {stem(name) for name in self.actors[row]}
+            for row, s in enumerate(index.sentences)
+        ]
+
+    def leading_names(self, row: int) -> frozenset[str]:
+        """Folded capitalized words among the first five: the sentence's actor.
+        A leading personal pronoun takes the actor of the sentence before it."""
+        sentence = self.index.sentences[row]
+        tokens = re.findall(r"\w+", sentence.text)[:5]
+        if tokens and tokens[0].lower() in {"he", "she", "they"}:
+            before = self.row_of.get((sentence.doc_id, sentence.number - 1))
+            if before is not None and before < row:
+                return self.actors[before]
+            return frozenset()
+        return frozenset(fold(t) for t in tokens if t[:1].isupper() and len(t) > 1)
 
     def weight(self, term: str) -> float:
         bm25 = self.index.bm25
@@ -120,15 +184,53 @@ class Selector:
         stems = self.stems[row]
         return frozenset(t for t in terms if any(similar_stems(t, s) for s in stems))
 
-    def weigh(self, question: Question, hits: list[Hit]) -> list[Evidence]:
+    def soft_matches(self, question: Question, hits: list[Hit]) -> dict[str, np.ndarray]:
+        """For words the corpus never uses ("sectors", "disaster"), how close each hit
+        comes in meaning, relative to the closest hit (1.0).
+
+        Names are left out: a name must be matched as written, not by likeness.
+        """
+        vocabulary = self.index.bm25.vocab
+        names = {stem(n) for n in question.names}
+        gaps = [
+            (term, word)
+            for term, word in zip(question.terms, question.term_words, strict=True)
+            if term not in vocabulary
+            and term not in names
+            and not any(similar_stems(term, known) for known in self.nearby_vocabulary(term))
+        ]
+        if not gaps or not hits:
+            return {}
+        vectors = self.encode([word for _, word in gaps])
+        sentences = np.stack([self.index.sentence_vectors.reconstruct(h.row) for h in hits])
+        result = {}
+        for (term, _), vector in zip(gaps, vectors, strict=True):
+            closeness = sentences @ vector
+            top = float(closeness.max())
+            if top >= SIMILARITY_FLOOR:
+                result[term] = np.clip(closeness / top, 0.0, 1.0)
+        return result
+
+    def nearby_vocabulary(self, term: str) -> list[str]:
+        return [known for known in self.index.bm25.vocab if known[:2] == term[:2]]
+
+    def weigh(self, question: Question, hits: list[Hit], intent: str = "fact") -> list[Evidence]:
         weights = {t: self.weight(t) for t in question.terms}
         total = sum(weights.values()) or 1.0
+        soft = self.soft_matches(question, hits)
         evidence = []
-        for hit in hits:
+        for i, hit in enumerate(hits):
             matched = self.matched(question.terms, hit.row)
-            coverage = sum(weights[t] for t in matched) / total
+            exact = sum(weights[t] for t in matched)
+            near = sum(weights[t] * float(closeness[i]) for t, closeness in soft.items())
+            coverage = (exact + near) / total
             similarity = max(hit.dense, (hit.dense + hit.context) / 2)
-            evidence.append(Evidence(hit, matched, coverage, similarity + 0.35 * coverage))
+            relevance = similarity + COVERAGE_WEIGHT * coverage
+            if intent == "list" and enumeration(hit.sentence.text):
+                relevance += LIST_BONUS
+            if question.subject and question.subject in self.actors[hit.row]:
+                relevance += SUBJECT_BONUS
+            evidence.append(Evidence(hit, matched, coverage, relevance))
         return sorted(evidence, key=lambda e: (-e.relevance, e.row))
 
     def paragraph_text(self, row: int) -> str:
@@ -143,29 +245,59 @@ class Selector:
         """Why the best sentence cannot answer the question, or '' when it can."""
         if best.hit.dense < SIMILARITY_FLOOR and best.coverage == 0:
             return "nothing in the article is close to this question"
-        context = set(plain(self.paragraph_text(best.row)).split())
         context_words = {stem(w) for w in words(plain(self.paragraph_text(best.row)))}
         for name in question.names:
-            bare = plain(name)
-            if bare in context or any(similar_stems(stem(bare), w) for w in context_words):
+            bare = stem(plain(name))
+            if any(similar_stems(bare, w) for w in context_words):
                 continue
             return f"the article does not mention “{name}” in this context"
-        text = best.hit.sentence.text
-        if question.wants_number and not NUMBER.search(text):
-            return "the article gives no figure for this"
+        return self.type_gap(question, best)
+
+    def type_gap(self, question: Question, evidence: Evidence) -> str:
+        """What kind of fact the question wants that the sentence lacks, or ''."""
+        text = evidence.hit.sentence.text
+        if question.wants_number:
+            if not NUMBER.search(text):
+                return "the article gives no figure for this"
+            if question.measured and stem(question.measured) not in evidence.matched:
+                return f"the article gives no figure for “{question.measured}”"
         if question.wh == "when" and not TIME.search(text):
             return "the article gives no date or time for this"
+        if question.wh == "where" and not PLACE.search(text):
+            return "the article names no place for this"
         return ""
 
-    def antecedent(self, row: int) -> int | None:
-        """The sentence before `row` in its paragraph, when `row` leans on it."""
+    def typed_best(self, question: Question, evidence: list[Evidence]) -> list[Evidence]:
+        """Evidence reordered so that, for "when", "where" and "how many" questions,
+        the first sentence that holds that kind of fact and shares a word with the
+        question leads, if it is not far below the best."""
+        best = evidence[0]
+        if not self.type_gap(question, best):
+            return evidence
+        for e in evidence[1:]:
+            if e.relevance < best.relevance - TYPE_MARGIN:
+                break
+            if e.matched and not self.type_gap(question, e):
+                return [e] + [x for x in evidence if x is not e]
+        return evidence
+
+    def antecedent(
+        self, row: int, question: Question | None = None, strict: bool = False
+    ) -> int | None:
+        """The sentence before `row` in its paragraph, when `row` cannot be understood
+        without it: it opens with "He"/"She"/"These"/..., or it opens with "They"/
+        "Additionally"/... and the question's words are in the sentence before."""
         sentence = self.index.sentences[row]
-        if not ANAPHORA.match(sentence.text):
-            return None
         before = self.row_of.get((sentence.doc_id, sentence.number - 1))
         if before is None or self.index.sentences[before].paragraph != sentence.paragraph:
             return None
-        return before
+        if not strict and NEEDS_ANTECEDENT.match(sentence.text):
+            return before
+        if question is not None and ANAPHORA.match(sentence.text):
+            missing = set(question.terms) - self.matched(question.terms, row)
+            if missing & self.matched(question.terms, before):
+                return before
+        return None
 
     def continuation(self, row: int) -> int | None:
         """The next sentence, when it carries the same list on ("Other ... included")."""
@@ -175,37 +307,42 @@ class Selector:
             return None
         return after
 
-    def choose(self, question: Question, evidence: list[Evidence], intent: str) -> list[int]:
-        """Rows to cite, in the order they should be presented."""
+    def choose(
+        self, question: Question, evidence: list[Evidence], intent: str, given: frozenset[int]
+    ) -> list[int]:
+        """Rows to cite, in the order they should be presented; `given` rows were
+        cited earlier in the conversation and are not brought back as context."""
         best = evidence[0]
-        by_row = {e.row: e for e in evidence}
         if intent == "list":
-            chosen = [
-                e.row
-                for e in evidence
-                if e.relevance >= best.relevance - LIST_MARGIN
-                and (e.matched or not best.matched)
-            ]
+            chosen = [e.row for e in natural_group(evidence)]
+            relevance = {e.row: e.relevance for e in evidence}
+            floor = best.relevance - CHAIN_MARGIN
             grown = list(chosen)
             for row in chosen:
                 step = row
                 while (step := self.continuation(step)) is not None:
+                    if relevance.get(step, -1.0) < floor:
+                        break
                     if step not in grown:
                         grown.append(step)
             for row in list(grown):
-                before = self.antecedent(row)
-                if before is not None and before not in grown and before in by_row:
+                before = self.antecedent(row, question, strict=True)
+                if before is not None and before not in grown and before not in given:
                     grown.append(before)
             return sorted(grown)
         chosen = [best.row]
-        for e in evidence[1:]:
+        # "When", "where", "who" and "how many" want one fact; other questions may be
+        # answered alike by several sentences ("Was tourism on the agenda?").
+        widen = question.wh in {"what", "which", "yes-no", ""}
+        for e in evidence[1:] if widen else ():
             same_words = e.matched and e.matched >= best.matched
-            if same_words and e.relevance >= best.relevance - FACT_MARGIN:
+            same_actor = not question.subject or question.subject in self.actors[e.row]
+            if same_words and same_actor and e.relevance >= best.relevance - FACT_MARGIN:
                 chosen.append(e.row)
-        with_context = []
+        with_context: list[int] = []
         for row in chosen:
-            before = self.antecedent(row)
-            if before is not None and before not in chosen and before not in with_context:
+            before = self.antecedent(row, question)
+            if before is not None and before not in chosen + with_context and before not in given:
                 with_context.append(before)
             with_context.append(row)
         return with_context

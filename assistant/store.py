@@ -122,7 +122,9 @@ def previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.nda
         old = load_index(settings, embedder, check_corpus=False)
     except IndexStoreError:
         return {}
-    known = dict(zip((s.text for s in old.sentences), all_vectors(old.sentence_vectors), strict=True))
+    known = dict(
+        zip((s.text for s in old.sentences), all_vectors(old.sentence_vectors), strict=True)
+    )
     known.update(zip((p.text for p in old.passages), all_vectors(old.passage_vectors), strict=True))
     return known
 
@@ -142,8 +144,12 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
         passages += p
     progress(f"{len(documents)} documents, {len(sentences)} sentences, {len(passages)} passages")
     known = previous_vectors(settings, embedder)
-    sentence_matrix = embed_reusing([s.text for s in sentences], embedder, known, progress, "sentences")
-    passage_matrix = embed_reusing([p.text for p in passages], embedder, known, progress, "passages")
+    sentence_matrix = embed_reusing(
+        [s.text for s in sentences], embedder, known, progress, "sentences"
+    )
+    passage_matrix = embed_reusing(
+        [p.text for p in passages], embedder, known, progress, "passages"
+    )
     sentence_index = make_faiss(sentence_matrix, settings)
     passage_index = make_faiss(passage_matrix, settings)
     bm25 = BM25.build([s.text for s in sentences])

@@ -41,7 +41,11 @@ def test_acronym_before_a_sentence_starter_ends_the_sentence():
 
 def test_question_marks_quotes_and_lowercase_followers():
     text = "Why now? “It is time,” he said. The plan, e.g. roads, is set."
-    assert sentences_of(text) == ["Why now?", "“It is time,” he said.", "The plan, e.g. roads, is set."]
+    assert sentences_of(text) == [
+        "Why now?",
+        "“It is time,” he said.",
+        "The plan, e.g. roads, is set.",
+    ]
 
 
 def test_passages_never_cross_a_paragraph():

@@ -10,7 +10,9 @@ from tests.conftest import SHIPPED_CORPUS, FakeEmbedder
 @pytest.fixture
 def run(monkeypatch, tmp_path, capsys):
     """Run the CLI in-process on a copy of the shipped corpus with the fake embedder."""
-    monkeypatch.setattr("assistant.assistant.SentenceTransformerEmbedder", lambda model: FakeEmbedder())
+    monkeypatch.setattr(
+        "assistant.assistant.SentenceTransformerEmbedder", lambda model: FakeEmbedder()
+    )
     corpus = tmp_path / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
 
@@ -52,19 +54,29 @@ def test_ask_json_follows_the_contract(run):
 
 
 def test_chat_writes_one_json_line_per_question_and_survives_bad_input(run):
-    code, out, _ = run("chat", "--json", stdin="What was signed?\n\n\x01\nWho is the president of Serbia?\n")
+    code, out, _ = run(
+        "chat", "--json", stdin="What was signed?\n\n\x01\nWho is the president of Serbia?\n"
+    )
     lines = out.splitlines()
     assert code == 0 and len(lines) == 3
     first, bad, last = (json.loads(line) for line in lines)
     assert bad["found"] is False and "control" in bad["error"]
     assert last["question"] == "Who is the president of Serbia?"
-    document = (SHIPPED_CORPUS / "tokayev-visit-to-serbia.txt").read_text().removeprefix(" date 2024-11-19 ")
+    document = (
+        (SHIPPED_CORPUS / "tokayev-visit-to-serbia.txt")
+        .read_text()
+        .removeprefix(" date 2024-11-19 ")
+    )
     for c in first["citations"] + last["citations"]:
         assert document[c["start"] : c["end"]] == c["text"]
 
 
 def test_missing_corpus_is_one_line_not_a_traceback(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr("assistant.assistant.SentenceTransformerEmbedder", lambda model: FakeEmbedder())
-    code = cli.main(["ask", "What?", "--corpus", str(tmp_path / "none"), "--index", str(tmp_path / "i")])
+    monkeypatch.setattr(
+        "assistant.assistant.SentenceTransformerEmbedder", lambda model: FakeEmbedder()
+    )
+    code = cli.main(
+        ["ask", "What?", "--corpus", str(tmp_path / "none"), "--index", str(tmp_path / "i")]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "does not exist" in err and "Traceback" not in err
