@@ -35,6 +35,8 @@ ANAPHORA = re.compile(
     r"meanwhile|however|both)\b",
     re.IGNORECASE,
 )
+# "These included ...": the sentence spells out what the one before announced.
+SPELLS_OUT = re.compile(r"^(?:these|those|they)\s+(?:included|include|includes|were|are)\b", re.I)
 # Openers whose referent is never in the sentence itself: the reader needs the one before.
 NEEDS_ANTECEDENT = re.compile(
     r"^(?:he|she|his|her|these|those|this|that|it|its)\b(?!\s+(?:is|was)\s+\w+\s+that)",
@@ -321,7 +323,8 @@ class Selector:
             for row in chosen:
                 step = row
                 while (step := self.continuation(step)) is not None:
-                    if relevance.get(step, -1.0) < floor:
+                    spells_out = SPELLS_OUT.match(self.index.sentences[step].text)
+                    if not spells_out and relevance.get(step, -1.0) < floor:
                         break
                     if step not in grown:
                         grown.append(step)

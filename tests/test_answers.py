@@ -1,0 +1,119 @@
+"""Answer behaviour on a small hand-written article (not the shipped one)."""
+
+import re
+
+import pytest
+
+from assistant.assistant import Assistant
+from tests.conftest import FakeEmbedder, write
+
+ARTICLE = """ date 2023-05-04 OSLO – Trade ministers of Norway and Chile met on May 4, the ministry said.
+
+The ministers signed three documents during the meeting. These included an agreement on fisheries and another agreement on customs. Additionally, a memorandum on renewable energy was signed.
+
+Minister Berg praised the growth of salmon exports. He also called for closer cooperation in shipping, mining and tourism.
+
+Heavy storms hit the northern coast in spring, and Chile thanked Norway for its help.
+"""
+
+
+@pytest.fixture
+def assistant(settings, corpus_dir):
+    write(corpus_dir, "trade-talks.txt", ARTICLE)
+    return Assistant(settings, FakeEmbedder())
+
+
+def sentences(answer) -> list[str]:
+    return [c.text for c in answer.citations]
+
+
+def test_list_gathers_items_spread_over_three_sentences(assistant):
+    answer = assistant.ask("What was signed?")
+    assert answer.found and answer.intent == "list"
+    cited = " ".join(sentences(answer))
+    for item in ("fisheries", "customs", "renewable energy"):
+        assert item in cited
+    bullets = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert "- an agreement on fisheries [2]" in bullets
+    assert "- another agreement on customs [2]" in bullets
+    assert answer.text.startswith("The article names ")
+
+
+def test_every_marker_points_at_a_verbatim_sentence(assistant):
+    document = assistant.index.documents[0].text
+    for question in ("What was signed?", "What did Berg say?", "Quote the sentence about storms."):
+        answer = assistant.ask(question)
+        markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+        assert markers == {c.n for c in answer.citations}
+        for c in answer.citations:
+            assert document[c.start : c.end] == c.text
+
+
+def test_quote_request_gives_the_whole_sentence_verbatim(assistant):
+    answer = assistant.ask("Quote the sentence about the storms.")
+    storm = "Heavy storms hit the northern coast in spring, and Chile thanked Norway for its help."
+    assert answer.intent == "quote"
+    assert f"> {storm} [1]" in answer.text
+
+
+def test_pronoun_sentence_brings_its_antecedent_and_what_else_moves_on(assistant):
+    first = assistant.ask("What did Berg praise?")
+    assert sentences(first) == ["Minister Berg praised the growth of salmon exports."]
+    second = assistant.ask("What else did he say?", [first])
+    assert second.query == "What else did Berg say?"
+    assert sentences(second) == [
+        "He also called for closer cooperation in shipping, mining and tourism."
+    ]
+
+
+def test_which_one_picks_from_the_previous_list_and_quote_it_quotes_that(assistant):
+    listed = assistant.ask("What was signed?")
+    picked = assistant.ask("Which one concerns renewable energy?", [listed])
+    assert sentences(picked) == ["Additionally, a memorandum on renewable energy was signed."]
+    assert "among the answers to: What was signed?" in picked.query
+    quoted = assistant.ask("Quote it.", [listed, picked])
+    assert "> Additionally, a memorandum on renewable energy was signed. [1]" in quoted.text
+
+
+def test_and_x_carries_the_previous_question_frame(assistant):
+    first = assistant.ask("Was shipping part of the cooperation?")
+    second = assistant.ask("And mining?", [first])
+    assert second.query == "Was mining part of the cooperation?"
+    assert second.found
+
+
+def test_self_contained_question_is_not_rewritten_by_history(assistant):
+    first = assistant.ask("What did Berg praise?")
+    second = assistant.ask("Which storms hit the coast?", [first])
+    assert second.query == "Which storms hit the coast?"
+    assert "storms" in sentences(second)[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many people died in the storms?",
+        "Did they discuss Ukraine?",
+        "What is the population of Chile?",
+        "When will the memorandum take effect?",
+    ],
+)
+def test_questions_the_article_does_not_answer_are_refused(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.found
+    assert answer.text.startswith("The article does not answer this")
+    assert len(answer.citations) <= 1
+    assert "not an answer" in answer.text or not answer.citations
+
+
+def test_when_question_uses_the_date_metadata(assistant):
+    answer = assistant.ask("When did the trade ministers of Norway and Chile meet?")
+    assert answer.found
+    assert "May 4" in answer.citations[0].text
+    assert "dated 2023-05-04" in answer.text
+
+
+def test_bad_questions_come_back_as_errors_not_exceptions(assistant):
+    for question in ("", "   ", "x" * 5000, "what\x00"):
+        answer = assistant.ask(question)
+        assert answer.error and not answer.found and not answer.citations
