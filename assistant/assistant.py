@@ -16,6 +16,7 @@ from assistant.conversation import Turn, resolve
 from assistant.corpus import Document, corpus_files, parse_document
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import CorpusError, QuestionError
+from assistant.items import enumeration
 from assistant.question import analyze, is_plural_head
 from assistant.retrieve import Retriever
 from assistant.select import Selector
@@ -60,21 +61,20 @@ class Assistant:
     @property
     def index(self) -> Index:
         if self._index is None:
-            self.use(open_index(self.settings, self.embedder, self.progress))
-        assert self._index is not None
+            return self.use(open_index(self.settings, self.embedder, self.progress))
         return self._index
 
-    def use(self, index: Index) -> None:
+    def use(self, index: Index) -> Index:
         self._index = index
         self.retriever = Retriever(
             index, self.embedder, self.settings.candidates, self.settings.rrf_k
         )
         self.selector = Selector(index, self.embedder.encode)
         self.composer = Composer(index)
+        return index
 
     def reindex(self, progress: Progress | None = None) -> Index:
-        self.use(build_index(self.settings, self.embedder, progress or self.progress))
-        return self.index
+        return self.use(build_index(self.settings, self.embedder, progress or self.progress))
 
     def documents(self) -> list[Document]:
         return list(self.index.documents)
@@ -134,7 +134,8 @@ class Assistant:
         rows = self.selector.choose(analysis, evidence, intent, frozenset(turn.skip))
         scores = {e.row: e.relevance for e in evidence}
         citations = self.composer.citations(rows, scores)
-        if intent == "list" and len(rows) > 1:
+        single_sentence = len(rows) == 1 and not enumeration(self.index.sentences[rows[0]].text)
+        if intent == "list" and not single_sentence:
             noun = self.list_noun(turn.query)
             text, _ = self.composer.bullets(rows, noun)
         elif intent == "quote":

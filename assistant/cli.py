@@ -53,8 +53,9 @@ def render(answer) -> str:
     if answer.citations:
         lines.append("\nSources:")
         for c in answer.citations:
-            lines.append(f"  [{c.n}] {c.title}, paragraph {c.paragraph}, sentence {c.sentence}:")
-            lines.append(f"      {c.text}")
+            lines.append(f"  [{c.n}] {c.title}, paragraph {c.paragraph}, sentence {c.sentence}")
+            if c.text not in answer.text:
+                lines.append(f"      {c.text}")
     return "\n".join(lines)
 
 

@@ -64,7 +64,9 @@ TIME = re.compile(
 PLACE = re.compile(r"\b(?:in|at|to|from|near|inside|outside)\s+(?:the\s+)?[A-Z]|^[A-Z]{3,}\b")
 TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
 SIMILARITY_FLOOR = 0.15  # below this cosine MiniLM pairs are unrelated text
+SOFT_SCALE = 0.25  # a word-to-sentence cosine this high counts as a full match
 FACT_MARGIN = 0.06  # a second sentence must be this close to the best to join a fact
+CLEAR_DROP = 0.05  # a smaller widest drop is noise, not the edge of a list
 LIST_SPAN = 0.3  # list members are looked for this far below the best
 CHAIN_MARGIN = 0.5  # a continuation sentence joins a list unless it is this far below the best
 COVERAGE_WEIGHT = 0.35  # how much matching the question's own words adds to cosine
@@ -146,6 +148,9 @@ def natural_group(evidence: list[Evidence]) -> list[Evidence]:
     values = [e.relevance for e in evidence[: len(inside) + 1]]
     gaps = [values[i] - values[i + 1] for i in range(len(values) - 1)]
     cut = max(range(len(gaps)), key=lambda i: (gaps[i], -i))
+    if gaps[cut] < CLEAR_DROP:
+        # No clear break: keep only what is as good as the best.
+        return [e for e in inside if e.relevance >= best - FACT_MARGIN]
     return inside[: cut + 1]
 
 
@@ -210,7 +215,7 @@ class Selector:
             closeness = sentences @ vector
             top = float(closeness.max())
             if top >= SIMILARITY_FLOOR:
-                result[term] = np.clip(closeness / top, 0.0, 1.0)
+                result[term] = np.clip(closeness / max(top, SOFT_SCALE), 0.0, 1.0)
         return result
 
     def nearby_vocabulary(self, term: str) -> list[str]:
@@ -316,7 +321,9 @@ class Selector:
         cited earlier in the conversation and are not brought back as context."""
         best = evidence[0]
         if intent == "list":
-            chosen = [e.row for e in natural_group(evidence)]
+            # A list is made of sentences that enumerate, or that name what was asked.
+            listing = [e for e in evidence if e.matched or enumeration(e.hit.sentence.text)]
+            chosen = [e.row for e in natural_group(listing or evidence)]
             relevance = {e.row: e.relevance for e in evidence}
             floor = best.relevance - CHAIN_MARGIN
             grown = list(chosen)

@@ -13,7 +13,6 @@ Rebuilding reuses the vectors of every sentence and passage whose text is
 unchanged, so editing or adding one article embeds only that article.
 """
 
-import hashlib
 import json
 import os
 import time
@@ -261,7 +260,3 @@ def open_index(settings: Settings, embedder: Embedder, progress: Progress = quie
     except IndexStoreError as problem:
         progress(f"{problem}; building it")
     return build_index(settings, embedder, progress)
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
