@@ -1,17 +1,437 @@
-"""The Gradio chat UI (placeholder until the UI lands): answers through Assistant.ask."""
+"""The Gradio chat UI: ask about the articles and check each answer against its source.
 
-import gradio as gr
+Run `python app.py [--port N] [--corpus DIR] [--index DIR]`; it serves on
+127.0.0.1 only, with no share link and no analytics. The page shows the chat
+on the left and the source text on the right, with the sentences cited by the
+answer highlighted. Two API endpoints serve programs: `/chat` (the chat of this
+client's session) and `/ask` (one question after a list of earlier questions,
+answered with the JSON of the chat contract).
 
-from assistant.assistant import Assistant
+All answering happens in `Assistant.ask`; this file only calls it and renders
+the result (through assistant/render.py).
+"""
 
-assistant = Assistant()
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from assistant import render  # noqa: E402
+from assistant.answer import Answer  # noqa: E402
+from assistant.assistant import Assistant  # noqa: E402
+from assistant.errors import AssistantError  # noqa: E402
+from assistant.library import Library  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+EXAMPLES = [
+    ("What was signed?", "What was signed?"),
+    ("Which sectors were discussed?", "Which sectors were discussed?"),
+    ("Quote what Vučić said.", "Quote what Vučić said."),
+    ("Follow-up: Which one concerns education?", "Which one concerns education?"),
+]
+
+CSS = """
+.source-view { font-size: 0.95rem; line-height: 1.55; }
+.source-text { white-space: pre-wrap; }
+.source-title { margin: 0.8em 0 0.3em; }
+.source-title small { font-weight: normal; opacity: 0.7; }
+.source-note { font-size: 0.85rem; opacity: 0.8; margin: 0 0 0.3em; }
+.source-rows { margin: 0 0 0.6em; padding-left: 1.2em; font-size: 0.85rem; }
+.source-row { cursor: pointer; }
+.source-row:hover { text-decoration: underline; }
+mark.cited { background: #fde68a; color: inherit; border-radius: 3px; padding: 0 2px; }
+mark.cited sup { font-weight: bold; margin-right: 2px; }
+mark.cited.picked { background: #fbbf24; outline: 2px solid #d97706; }
+.doc-table { width: 100%; font-size: 0.9rem; }
+.doc-table th, .doc-table td { text-align: left; padding: 2px 6px; }
+"""
+
+# Clicking a marker ([1] in an answer) or a source row picks that sentence in the
+# source view: it is scrolled into view and outlined. Markers are links to
+# "#cite-<turn>-<n>"; the click is handled here so the page never navigates. A
+# marker of an earlier answer also selects that message, which re-renders the
+# source view for it; the observer picks the sentence once it is there.
+HEAD = """
+<script>
+(() => {
+  let wanted = null;
+  function pick() {
+    if (!wanted) return false;
+    const target = document.getElementById(wanted);
+    if (!target) return false;
+    document.querySelectorAll("mark.cited.picked").forEach((m) => m.classList.remove("picked"));
+    target.classList.add("picked");
+    target.scrollIntoView({ block: "center" });
+    wanted = null;
+    return true;
+  }
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest('a[href^="#cite-"]');
+    const row = event.target.closest && event.target.closest(".source-row");
+    if (link) {
+      event.preventDefault();
+      wanted = link.getAttribute("href").slice(1);
+    } else if (row) {
+      wanted = `cite-${row.dataset.turn}-${row.dataset.cite}`;
+    } else {
+      return;
+    }
+    if (!pick()) setTimeout(pick, 400);
+  }, true);
+  let shown = null;
+  new MutationObserver(() => {
+    const view = document.querySelector(".source-view");
+    if (view && view !== shown) {
+      shown = view;
+      const first = view.querySelector("mark.cited");
+      if (!pick() && first) first.scrollIntoView({ block: "center" });
+    } else {
+      pick();
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
+</script>
+"""
+
+COPY_JS = """
+(report) => {
+  if (!report) return;
+  if (navigator.clipboard) navigator.clipboard.writeText(report);
+}
+"""
+
+DOWNLOAD_JS = """
+(report) => {
+  if (!report) return;
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([report], { type: "text/markdown" }));
+  link.download = "answer.md";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+"""
 
 
-def chat(message: str, history: list) -> str:
-    return assistant.ask(message).text
+def settings_from(environ: dict) -> Settings:
+    """Settings from ASSISTANT_CORPUS, ASSISTANT_INDEX and ASSISTANT_MODEL, else the defaults."""
+    defaults = Settings()
+    return Settings(
+        corpus_dir=Path(environ.get("ASSISTANT_CORPUS") or defaults.corpus_dir),
+        index_dir=Path(environ.get("ASSISTANT_INDEX") or defaults.index_dir),
+        model=environ.get("ASSISTANT_MODEL") or None,
+    )
 
 
-demo = gr.ChatInterface(chat, title="Ask the article")
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+library = Library(Assistant(settings_from(os.environ), progress=say))
+
+
+@dataclass
+class Conversation:
+    """One browser session's conversation; gradio keeps one copy per session."""
+
+    answers: list[Answer] = field(default_factory=list)
+    generation: str = ""  # corpus generation the answers were given against
+    shown: int = -1  # which answer the source view shows (-1: the latest)
+
+    def history(self) -> list[Answer]:
+        return [a for a in self.answers if a.error is None]
+
+
+def messages(conversation: Conversation) -> list[dict]:
+    shown = []
+    for turn, answer in enumerate(conversation.answers):
+        shown.append({"role": "user", "content": render.question_markdown(answer.question)})
+        shown.append({"role": "assistant", "content": render.answer_markdown(answer, turn)})
+    return shown
+
+
+def chat(message: str, conversation: Conversation | None) -> tuple[list[dict], Conversation]:
+    """Answer `message` after this session's earlier questions; the chat and the new state."""
+    conversation = conversation or Conversation()
+    with library.lock:
+        generation = library.generation
+        if conversation.generation != generation and conversation.answers:
+            # The corpus changed since these answers: their sentence rows point into the
+            # old index, so the conversation is asked again to read follow-ups correctly.
+            replayed = library.replay([a.question for a in conversation.answers])
+            conversation = Conversation(replayed, generation)
+        answer = library.ask(message or "", conversation.history())
+    answers = [*conversation.answers, answer]
+    updated = Conversation(answers, generation, -1)
+    return messages(updated), updated
+
+
+def ask(question: str, history: list[str] | None = None) -> dict:
+    """One question after the earlier questions of its conversation (oldest first);
+    the JSON object of the chat contract."""
+    previous = library.replay(list(history or []))
+    answer = library.ask(question, [a for a in previous if a.error is None])
+    return answer.to_dict()
+
+
+def shown_answer(conversation: Conversation | None) -> tuple[int, Answer | None]:
+    if not conversation or not conversation.answers:
+        return -1, None
+    turn = conversation.shown if 0 <= conversation.shown < len(conversation.answers) else -1
+    turn = turn if turn >= 0 else len(conversation.answers) - 1
+    return turn, conversation.answers[turn]
+
+
+def source_for(conversation: Conversation | None, doc_id: str | None = None):
+    """Source view HTML, the document picked, and the shown answer as a markdown report."""
+    turn, answer = shown_answer(conversation)
+    documents = []
+    if doc_id is None and answer is not None and answer.found:
+        for c in answer.citations:
+            document = library.document(c.doc)
+            if document is not None and document not in documents:
+                documents.append(document)
+    if not documents:
+        fallback = doc_id or (answer.citations[0].doc if answer and answer.citations else None)
+        document = library.document(fallback) if fallback else None
+        documents = [document or library.assistant.documents()[0]]
+    report = render.answer_report(answer) if answer is not None and answer.error is None else ""
+    return render.source_view(documents, answer, turn), documents[0].id, report
+
+
+def show_source(conversation: Conversation | None):
+    html, doc_id, report = source_for(conversation)
+    return html, gr.update(value=doc_id, choices=document_choices()), report, ""
+
+
+def pick_document(doc_id: str, conversation: Conversation | None):
+    html, _, _ = source_for(conversation, doc_id)
+    return html
+
+
+def pick_turn(conversation: Conversation | None, selected: gr.SelectData):
+    """Clicking a message shows that turn's answer in the source view."""
+    if conversation and conversation.answers and isinstance(selected.index, int):
+        conversation.shown = min(selected.index // 2, len(conversation.answers) - 1)
+    html, doc_id, report = source_for(conversation)
+    return conversation, html, gr.update(value=doc_id), report
+
+
+def new_conversation():
+    conversation = Conversation()
+    html, doc_id, _ = source_for(conversation)
+    return [], conversation, html, gr.update(value=doc_id), "", ""
+
+
+def document_choices() -> list[tuple[str, str]]:
+    return [(e.title, e.id) for e in library.entries()]
+
+
+def removable_choices() -> list[tuple[str, str]]:
+    return [(e.title, e.id) for e in library.entries() if e.added]
+
+
+def shelf(status: str, show: str | None = None):
+    """Everything that changes when the document list changes."""
+    removable = removable_choices()
+    return (
+        status,
+        render.document_table(library.entries()),
+        gr.update(choices=removable, value=removable[0][1] if removable else None),
+        gr.update(choices=document_choices(), value=show)
+        if show
+        else gr.update(choices=document_choices()),
+    )
+
+
+def upload(path: str | None, progress=gr.Progress()):  # noqa: B008
+    """Add the uploaded file to the corpus and index it, reporting each step."""
+    if not path:
+        return shelf("")
+    name = Path(path).name
+    progress(0, desc=f"Adding {name}")
+    try:
+        data = Path(path).read_bytes()
+        document = library.add(name, data, lambda message: progress(None, desc=message))
+    except AssistantError as problem:
+        return shelf(f"**Not added:** {render.inert(str(problem))}.")
+    except OSError as problem:
+        return shelf(f"**Not added:** the upload could not be read ({render.inert(str(problem))}).")
+    sentences = next((e.sentences for e in library.entries() if e.id == document.id), 0)
+    status = f"**Added** {render.inert(document.title)} ({sentences} sentences); ask about it now."
+    return shelf(status, document.id)
+
+
+def remove(doc_id: str | None, progress=gr.Progress()):  # noqa: B008
+    if not doc_id:
+        return shelf("Pick an added document to remove.")
+    document = library.document(doc_id)
+    title = document.title if document else doc_id
+    progress(0, desc=f"Removing {title}")
+    try:
+        library.remove(doc_id, lambda message: progress(None, desc=message))
+    except AssistantError as problem:
+        return shelf(f"**Not removed:** {render.inert(str(problem))}.")
+    return shelf(f"**Removed** {render.inert(title)}.", library.assistant.documents()[0].id)
+
+
+def initial_source():
+    html, doc_id, _ = source_for(None)
+    return (
+        html,
+        gr.update(value=doc_id, choices=document_choices()),
+        render.document_table(library.entries()),
+        gr.update(choices=removable_choices()),
+    )
+
+
+THEME = gr.themes.Default(
+    font=["system-ui", "Segoe UI", "Helvetica", "Arial", "sans-serif"],
+    font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"],
+)
+
+with gr.Blocks(title="Ask the article", analytics_enabled=False) as demo:
+    conversation = gr.State(Conversation())
+    report = gr.Textbox(visible=False)
+    gr.Markdown(
+        "# Ask the article\nAnswers are sentences quoted from the articles, each with its "
+        "citation; the cited sentences are highlighted in the source on the right."
+    )
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(
+                label="Conversation",
+                height=520,
+                buttons=["copy"],
+                latex_delimiters=[],
+                feedback_options=None,
+                elem_id="chat",
+                placeholder="Ask a question about the article, or pick an example below.",
+            )
+            with gr.Row():
+                question = gr.Textbox(
+                    placeholder="Ask about the article…",
+                    show_label=False,
+                    scale=5,
+                    elem_id="question",
+                )
+                send = gr.Button("Ask", variant="primary", scale=1, elem_id="send")
+            with gr.Row():
+                example_buttons = [
+                    gr.Button(label, size="sm", elem_classes="example") for label, _ in EXAMPLES
+                ]
+            with gr.Row():
+                fresh = gr.Button("New conversation", size="sm", elem_id="new-conversation")
+                copy = gr.Button("Copy answer (markdown)", size="sm", elem_id="copy-answer")
+                download = gr.Button("Download answer (.md)", size="sm", elem_id="download-answer")
+        with gr.Column(scale=2):
+            with gr.Tab("Source"):
+                source_doc = gr.Dropdown(label="Document", choices=[], elem_id="source-doc")
+                source = gr.HTML(elem_id="source-panel", max_height=620)
+            with gr.Tab("Documents", elem_id="documents-tab"):
+                documents = gr.HTML(elem_id="document-list")
+                upload_file = gr.File(
+                    label="Add a .txt or .md article (up to 2 MB)",
+                    file_types=[".txt", ".md"],
+                    file_count="single",
+                    type="filepath",
+                    elem_id="upload",
+                )
+                status = gr.Markdown(elem_id="shelf-status")
+                with gr.Row():
+                    removable = gr.Dropdown(label="Added documents", choices=[], scale=3)
+                    drop = gr.Button("Remove", size="sm", scale=1, elem_id="remove")
+
+    after_answer = dict(
+        fn=show_source,
+        inputs=[conversation],
+        outputs=[source, source_doc, report, question],
+        api_visibility="private",
+    )
+    gr.on(
+        [question.submit, send.click],
+        chat,
+        [question, conversation],
+        [chatbot, conversation],
+        api_name="chat",
+    ).then(**after_answer)
+    for button, (_, text) in zip(example_buttons, EXAMPLES, strict=True):
+        button.click(lambda text=text: text, None, question, api_visibility="private").then(
+            chat, [question, conversation], [chatbot, conversation], api_visibility="private"
+        ).then(**after_answer)
+    fresh.click(
+        new_conversation,
+        None,
+        [chatbot, conversation, source, source_doc, report, question],
+        api_visibility="private",
+    )
+    chatbot.select(
+        pick_turn,
+        [conversation],
+        [conversation, source, source_doc, report],
+        api_visibility="private",
+    )
+    source_doc.input(pick_document, [source_doc, conversation], source, api_visibility="private")
+    copy.click(None, [report], None, js=COPY_JS, api_visibility="private")
+    download.click(None, [report], None, js=DOWNLOAD_JS, api_visibility="private")
+    shelf_outputs = [status, documents, removable, source_doc]
+    show_picked = dict(
+        fn=pick_document,
+        inputs=[source_doc, conversation],
+        outputs=source,
+        api_visibility="private",
+    )
+    upload_file.upload(upload, [upload_file], shelf_outputs, api_visibility="private").then(
+        lambda: None, None, upload_file, api_visibility="private"
+    ).then(**show_picked)
+    drop.click(remove, [removable], shelf_outputs, api_visibility="private").then(**show_picked)
+    demo.load(
+        initial_source, None, [source, source_doc, documents, removable], api_visibility="private"
+    )
+    gr.api(ask, api_name="ask")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Serve the chat UI on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7860")))
+    parser.add_argument("--corpus", help="folder of .txt/.md articles (default corpus/)")
+    parser.add_argument("--index", help="index folder (default index/)")
+    parser.add_argument("--model", help="sentence-transformers model name or path, offline")
+    parser.add_argument("--share", action="store_true", help="also open a public share link")
+    args = parser.parse_args(argv)
+    settings = library.assistant.settings
+    if args.corpus or args.index or args.model:
+        settings = Settings(
+            corpus_dir=Path(args.corpus) if args.corpus else settings.corpus_dir,
+            index_dir=Path(args.index) if args.index else settings.index_dir,
+            model=args.model or settings.model,
+        )
+        library.assistant = Assistant(settings, progress=say)
+    try:
+        say(f"opening the index of {settings.corpus_dir}")
+        entries = library.entries()
+        library.ask("warm up")
+    except AssistantError as problem:
+        say(f"error: {problem}")
+        return 2
+    say(f"{len(entries)} documents, {sum(e.sentences for e in entries)} sentences")
+    demo.queue(default_concurrency_limit=4).launch(
+        server_name="127.0.0.1",
+        server_port=args.port,
+        share=args.share,
+        theme=THEME,
+        css=CSS,
+        head=HEAD,
+        max_file_size="8mb",
+        footer_links=["api"],
+    )
+    return 0
+
 
 if __name__ == "__main__":
-    demo.launch(server_name="127.0.0.1")
+    sys.exit(main())

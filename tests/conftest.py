@@ -73,3 +73,63 @@ def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """app.py launched as a subprocess on a free port, on a copy of the shipped corpus.
+
+    Yields (url, corpus folder). Shared by the API and browser tests: starting it
+    loads the real model once.
+    """
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    folder = tmp_path_factory.mktemp("app")
+    corpus = folder / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    port = free_port()
+    log = (folder / "app.log").open("w")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "--corpus", str(corpus), "--index", str(folder / "index")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"app.py exited with {process.returncode}:\n{(folder / 'app.log').read_text()}"
+                )
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"app.py did not answer on {url}:\n{(folder / 'app.log').read_text()}")
+            time.sleep(0.25)
+        yield url, corpus
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
