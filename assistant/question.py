@@ -46,7 +46,10 @@ FRAME_WORDS = frozenset(
 
 # "What did Vučić say?", "What has he announced?": the name or pronoun right after
 # the auxiliary is the subject the answer should be about.
-SUBJECT = re.compile(r"\b(?:did|does|do|has|have|had|will|would|could|can|should)\s+(\w+)", re.I)
+SUBJECT = re.compile(
+    r"\b(?:did|does|do|has|have|had|will|would|could|can|should|what|how|why)\s+(?=(\w+))",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -153,10 +156,12 @@ def subject_of(question: str) -> str | None:
 
     >>> subject_of("What else did Vučić say?")
     'vučić'
+    >>> subject_of("Quote what Tokayev said about the visit.")
+    'tokayev'
     >>> subject_of("What did the leaders praise?") is None
     True
     """
-    match = SUBJECT.search(question)
-    if match and match.group(1)[0].isupper():
-        return fold(match.group(1))
+    for match in SUBJECT.finditer(question):
+        if match.group(1)[0].isupper():
+            return fold(match.group(1))
     return None

@@ -71,7 +71,7 @@ LIST_SPAN = 0.3  # list members are looked for this far below the best
 CHAIN_MARGIN = 0.5  # a continuation sentence joins a list unless it is this far below the best
 COVERAGE_WEIGHT = 0.35  # how much matching the question's own words adds to cosine
 LIST_BONUS = 0.1  # a list question prefers sentences that enumerate
-SUBJECT_BONUS = 0.1  # "What did X say?" prefers sentences where X is the actor
+SUBJECT_BONUS = 0.2  # "What did X say?" prefers sentences where X is the actor
 
 
 @dataclass(frozen=True)
@@ -343,7 +343,7 @@ class Selector:
         chosen = [best.row]
         # "When", "where", "who" and "how many" want one fact; other questions may be
         # answered alike by several sentences ("Was tourism on the agenda?").
-        widen = question.wh in {"what", "which", "yes-no", ""}
+        widen = question.wh in {"what", "which", "yes-no", ""} and intent != "quote"
         for e in evidence[1:] if widen else ():
             same_words = e.matched and e.matched >= best.matched
             same_actor = not question.subject or question.subject in self.actors[e.row]
