@@ -170,28 +170,27 @@ class Assistant:
         safe = re.sub(r"[^\w.-]+", "-", Path(name.replace("\\", "/")).name).strip(".-")
         if Path(safe).suffix.lower() not in (".txt", ".md"):
             raise CorpusError(f"{name}: only .txt and .md files can be added")
-        document = parse_document(safe, data)
+        parse_document(safe, data)  # refuse a bad file before anything is written
         folder = self.settings.corpus_dir
-        for path in corpus_files(folder):
+        existing = corpus_files(folder)
+        for path in existing:
             if path.read_bytes() == data:
                 raise CorpusError(f"{name} has the same content as {path.name}; not added again")
-        target = folder / safe
-        stem, suffix = target.stem, target.suffix
+        # Document ids are file stems, so the new stem must be unused.
+        taken = {p.stem for p in existing}
+        stem, suffix = Path(safe).stem, Path(safe).suffix
         counter = 2
-        while target.exists():
-            target = folder / f"{stem}-{counter}{suffix}"
+        while stem in taken:
+            stem = f"{Path(safe).stem}-{counter}"
             counter += 1
+        target = folder / f"{stem}{suffix}"
         target.write_bytes(data)
         try:
-            self.reindex(progress)
+            index = self.reindex(progress)
         except Exception:
             target.unlink(missing_ok=True)
             raise
-        return (
-            next(d for d in self.index.documents if d.path == target.name)
-            if target.exists()
-            else document
-        )
+        return next(d for d in index.documents if d.path == target.name)
 
     def remove_document(self, doc_id: str, progress: Progress | None = None) -> None:
         """Delete an article from the corpus folder and re-index; the last one stays."""

@@ -84,7 +84,16 @@ def corpus_files(folder: Path) -> list[Path]:
 
 def load_corpus(folder: Path) -> list[Document]:
     """Every article in `folder`, sorted by file name."""
-    return [parse_document(p.name, p.read_bytes()) for p in corpus_files(folder)]
+    documents = [parse_document(p.name, p.read_bytes()) for p in corpus_files(folder)]
+    seen: dict[str, str] = {}
+    for document in documents:
+        if document.id in seen:
+            raise CorpusError(
+                f"{seen[document.id]} and {document.path} in {folder} would share the id "
+                f"{document.id!r}; rename one of them"
+            )
+        seen[document.id] = document.path
+    return documents
 
 
 def corpus_hash(folder: Path) -> str:

@@ -24,6 +24,7 @@ PREPOSITION = re.compile(
 )
 JOINER = re.compile(r",\s+(?:along with|as well as|together with)\s+|\s+and\s+(?=another\b)")
 SERIES_SPLIT = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+PHRASE_OPENER = re.compile(r"(?:a|an|another|along with|as well as|together with)\b", re.I)
 SHORT = 6  # words: a longer conjunct is a clause, not an item of a series
 
 
@@ -72,6 +73,8 @@ def short_series(text: str) -> list[tuple[int, int]]:
         if opening[:1].islower() and len(opening.split()) <= SHORT:
             run.insert(0, (b - len(opening), b))
         break
+    if any(PHRASE_OPENER.match(text, a, b) for a, b in run):
+        return []  # noun phrases with their own articles: see phrase_series
     return run if len(run) >= 3 else []
 
 

@@ -35,8 +35,8 @@ QUANTITY_NOUNS = frozenset(
 )
 # Words that frame a question rather than name what it is about.
 FRAME_WORDS = frozenset(
-    """say said says saying tell told mention mentioned mentions article text story report
-    reported source passage sentence sentences paragraph quote quotation exact original
+    """say said says saying tell told mention mentioned mentions article text story
+    source passage sentence sentences paragraph quote quotation exact original
     wording words word verbatim cite show give list name enumerate please describe
     described according written write wrote regarding concerning happen happened
     anything something thing things else kind type part much many discuss discussed

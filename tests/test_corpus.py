@@ -55,3 +55,10 @@ def test_corpus_hash_changes_when_an_article_changes(corpus_dir):
     before = corpus_hash(corpus_dir)
     write(corpus_dir, "a.txt", "One sentence, edited.")
     assert corpus_hash(corpus_dir) != before
+
+
+def test_two_files_with_the_same_stem_are_a_clear_error(corpus_dir):
+    write(corpus_dir, "notes.txt", "One sentence.")
+    write(corpus_dir, "notes.md", "Another sentence.")
+    with pytest.raises(CorpusError, match="would share the id 'notes'"):
+        load_corpus(corpus_dir)
