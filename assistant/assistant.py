@@ -150,7 +150,7 @@ class Assistant:
             tuple(citations),
             intent,
             rows=tuple(rows),
-            focus_index=rows.index(best.row),
+            focus_index=rows.index(max(rows, key=lambda r: scores.get(r, -1.0))),
         )
 
     @staticmethod

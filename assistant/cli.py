@@ -10,8 +10,10 @@ import argparse
 import json
 import sys
 import time
+import traceback
 from pathlib import Path
 
+from assistant.answer import Answer
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 
@@ -80,7 +82,13 @@ def cmd_chat(args) -> int:
         if not question.strip():
             history = []
             continue
-        answer = assistant.ask(question, history)
+        try:
+            answer = assistant.ask(question, history)
+        except AssistantError:
+            raise
+        except Exception as exc:  # a bug must not end the whole conversation
+            traceback.print_exc(file=sys.stderr)
+            answer = Answer(question, "", "Internal error; see the log.", False, error=repr(exc))
         if not answer.error:
             history.append(answer)
         if args.json:

@@ -1,13 +1,15 @@
 """Read a follow-up question against the conversation so far, without a language model.
 
-The result is a `Turn`: the standalone query to search, plus which sentences to
-search among or to skip. The forms handled are the ones people use in chat:
+The result is a `Turn`: the standalone query to search (shown to the user), plus
+which sentences to search among or to skip. The forms handled are the ones
+people use in chat:
 
-- "Quote it." / "Quote that."       -> the sentence the last answer was about;
-- "Which one concerns education?"   -> search only among the last answer's sentences;
-- "What else did he say?"           -> same subject, sentences not yet given;
+- "Quote it." / "Quote that."        -> the sentence the last answer was about;
+- "Which one concerns education?"    -> search only among the last answer's sentences;
+- "What else did he say?" / "And?"   -> same subject, sentences not yet given;
 - "And healthcare?" / "What about X?" -> the previous question with X in place of its topic;
-- "Which cities would they connect?" -> pronoun replaced by the previous topic or person.
+- "What did he sign?"                -> "he" replaced by the person last asked about;
+- "Which cities would they connect?" -> the previous question's topic added in brackets.
 
 A question with none of these marks is self-contained and searched as typed.
 """
@@ -22,12 +24,24 @@ from assistant.question import FRAME_WORDS, analyze, proper_names
 SELECT_AMONG = re.compile(
     r"^\s*(?:which|what|who)\s+(?:one|ones|of\s+(?:them|these|those|the\s+above))\b", re.I
 )
-MORE = re.compile(r"\b(?:else|more|another|other)\b", re.I)
+MORE = re.compile(r"\b(?:else|more|another|other|others|further)\b", re.I)
+BARE_MORE = re.compile(
+    r"^\s*(?:and|and\s+then|go\s+on|continue|more|anything\s+else|what\s+else|tell\s+me\s+more)"
+    r"\s*[?.!]*\s*$",
+    re.I,
+)
 CARRY = re.compile(
-    r"^\s*(?:and|what\s+about|how\s+about|and\s+what\s+about)\s+(.+?)\s*\??\s*$", re.I
+    r"^\s*(?:and\s+what\s+about|what\s+about|how\s+about|and)\s+(.+?)\s*\??\s*$", re.I
 )
 PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
-THING_PRONOUN = re.compile(r"\b(?:they|them|their|it|its)\b", re.I)
+# "it", "they", or a demonstrative standing alone ("why is that?", "is this new?");
+# "this library" is a determiner and names its own topic.
+THING_PRONOUN = re.compile(
+    r"\b(?:it|its|they|them|their)\b|\b(?:this|that|these|those)\b(?=\s*[?.!]*\s*$|\s+(?:is|was|"
+    r"are|were|will|would|can|could|did|does|do|has|have|had|mean|means|meant)\b)",
+    re.I,
+)
+WH_WORDS = frozenset("what which who whom whose when where why how".split())
 
 
 @dataclass(frozen=True)
@@ -38,49 +52,29 @@ class Turn:
     quote_rows: tuple[int, ...] = ()  # quote these rows without searching
 
 
-def last_found(history: list[Answer]) -> Answer | None:
-    return next((a for a in reversed(history) if a.found and a.rows), None)
+def content_words(query: str) -> str:
+    """The words of a question that carry its topic, in order.
 
-
-def topic_words(query: str) -> str:
-    """The trailing run of content words of a question: its topic, as typed.
-
-    >>> topic_words("What was discussed about direct flights?")
+    >>> content_words("What was discussed about direct flights?")
     'direct flights'
     """
-    tokens = re.findall(r"[\w’'-]+", query)
-    run: list[str] = []
-    for token in reversed(tokens):
+    kept = []
+    for token in re.findall(r"[\w’'-]+", query):
         low = fold(token)
-        if low in STOPWORDS or low in FRAME_WORDS:
-            if run:
-                break
+        if low in STOPWORDS or low in FRAME_WORDS or low in WH_WORDS:
             continue
-        run.insert(0, token)
-    return " ".join(run)
+        kept.append(token)
+    return " ".join(kept)
 
 
 def person(history: list[Answer]) -> str | None:
+    """The person the conversation last asked about, as typed."""
     for answer in reversed(history):
         names = [n for n in proper_names(answer.query) if not n.isdigit()]
         if names:
             original = re.search(re.escape(names[-1]), answer.query, re.I)
             return original.group(0) if original else names[-1]
     return None
-
-
-def replace_pronouns(question: str, history: list[Answer]) -> str:
-    previous = last_found(history) or (history[-1] if history else None)
-    if previous is None:
-        return question
-    resolved = question
-    name = person(history)
-    if name and PERSON_PRONOUN.search(resolved):
-        resolved = PERSON_PRONOUN.sub(name, resolved, count=1)
-    topic = topic_words(previous.query)
-    if topic and THING_PRONOUN.search(resolved):
-        resolved = THING_PRONOUN.sub(topic, resolved, count=1)
-    return resolved
 
 
 def swap_topic(previous_query: str, new_topic: str) -> str:
@@ -90,8 +84,8 @@ def swap_topic(previous_query: str, new_topic: str) -> str:
     'Was healthcare part of the agenda?'
     """
     analysis = analyze(previous_query)
-    # The topic is the first content word that is not a verb form of the frame;
-    # in "Was tourism part of the agenda?" that is "tourism".
+    # The topic is the first content word the question is about; in "Was tourism
+    # part of the agenda?" that is "tourism" ("part" is a frame word).
     for token in re.findall(r"[\w’'-]+", previous_query):
         low = fold(token)
         if low in STOPWORDS or low in FRAME_WORDS or stem(low) not in analysis.terms:
@@ -100,25 +94,37 @@ def swap_topic(previous_query: str, new_topic: str) -> str:
     return f"{previous_query} {new_topic}"
 
 
+def given_rows(history: list[Answer]) -> tuple[int, ...]:
+    return tuple(sorted({row for answer in history for row in answer.rows}))
+
+
 def resolve(question: str, history: list[Answer]) -> Turn:
     """The standalone reading of `question` after `history` (oldest first)."""
-    previous = last_found(history)
-    analysis = analyze(question)
-    if previous is None:
+    if not history:
         return Turn(question)
-    if analysis.intent == "quote" and not analysis.terms:
-        focus = previous.rows[previous.focus_index]
-        return Turn(f"Quote the sentence behind: {previous.query}", quote_rows=(focus,))
-    if SELECT_AMONG.match(question):
+    last = history[-1]
+    found = next((a for a in reversed(history) if a.found and a.rows), None)
+    analysis = analyze(question)
+    if analysis.intent == "quote" and not analysis.terms and found:
+        focus = found.rows[found.focus_index]
+        return Turn(f"Quote the sentence cited for: {found.question}", quote_rows=(focus,))
+    if SELECT_AMONG.match(question) and found:
         rest = SELECT_AMONG.sub("", question).strip(" ?")
-        return Turn(f"{rest} (among the answers to: {previous.query})", among=previous.rows)
+        return Turn(f"{rest} (among the answers to: {found.query})", among=found.rows)
+    if BARE_MORE.match(question):
+        return Turn(last.query, skip=given_rows(history))
     carried = CARRY.match(question)
     if carried and len(carried.group(1).split()) <= 4:
-        return Turn(swap_topic(previous.query, carried.group(1)))
-    resolved = replace_pronouns(question, history)
-    if MORE.search(question):
-        given = tuple(sorted({row for a in history for row in a.rows}))
-        if resolved == question and not analysis.terms:
-            resolved = previous.query
-        return Turn(resolved, skip=given)
-    return Turn(resolved)
+        return Turn(swap_topic(last.query, carried.group(1)))
+    resolved = question
+    name = person(history)
+    if name and PERSON_PRONOUN.search(resolved):
+        resolved = PERSON_PRONOUN.sub(name, resolved, count=1)
+    if THING_PRONOUN.search(resolved) or not analyze(resolved).terms:
+        # Without a parser the pronoun cannot be replaced safely; the previous
+        # topic is added instead, in brackets, so the user sees how it was read.
+        topic = " ".join(dict.fromkeys(content_words(last.query).split()).keys())
+        if topic and topic.lower() not in resolved.lower():
+            resolved = f"{resolved.rstrip(' ?')}? ({topic})"
+    skip = given_rows(history) if MORE.search(question) else ()
+    return Turn(resolved, skip=skip)

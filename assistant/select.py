@@ -49,7 +49,8 @@ CONTINUES = re.compile(
 )
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens)\b",
+    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
+    r"handful|few|several|half|quarter|double|twice|triple)\b",
     re.IGNORECASE,
 )
 TIME = re.compile(

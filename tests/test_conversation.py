@@ -1,0 +1,61 @@
+"""How follow-up questions are read, on made-up previous answers (no index needed)."""
+
+from assistant.answer import Answer
+from assistant.conversation import resolve
+
+
+def answered(question: str, rows: tuple[int, ...] = (3,), query: str | None = None) -> Answer:
+    return Answer(question, query or question, "text", True, rows=rows)
+
+
+def test_first_question_is_searched_as_typed():
+    assert resolve("Which documents were signed?", []).query == "Which documents were signed?"
+
+
+def test_self_contained_question_ignores_history():
+    turn = resolve("Can anyone use this library?", [answered("Where is the archive?")])
+    assert turn.query == "Can anyone use this library?"
+    assert not turn.skip and not turn.among
+
+
+def test_person_pronoun_takes_the_name_last_asked_about():
+    turn = resolve("What else did she say?", [answered("What did Ms. Berg say?", rows=(4,))])
+    assert turn.query == "What else did Berg say?"
+    assert turn.skip == (4,)
+
+
+def test_thing_pronoun_adds_the_previous_topic_in_brackets():
+    turn = resolve(
+        "Which cities would they connect?", [answered("What was said about direct flights?")]
+    )
+    assert turn.query == "Which cities would they connect? (direct flights)"
+
+
+def test_bare_number_question_borrows_the_previous_topic():
+    turn = resolve("How many?", [answered("How do scholars divide the history?")])
+    assert turn.query == "How many? (scholars divide history)"
+
+
+def test_and_question_swaps_the_topic_of_the_previous_question():
+    turn = resolve("And healthcare?", [answered("Was tourism part of the agenda?")])
+    assert turn.query == "Was healthcare part of the agenda?"
+
+
+def test_bare_and_continues_with_sentences_not_yet_given():
+    history = [answered("Which subjects does it cover?", rows=(2, 5))]
+    turn = resolve("And?", history)
+    assert turn.query == "Which subjects does it cover?"
+    assert turn.skip == (2, 5)
+
+
+def test_which_one_searches_among_the_previous_answer():
+    turn = resolve("Which one concerns education?", [answered("What was signed?", rows=(1, 2, 3))])
+    assert turn.among == (1, 2, 3)
+    assert turn.query == "concerns education (among the answers to: What was signed?)"
+
+
+def test_quote_it_quotes_the_focus_sentence_of_the_last_found_answer():
+    focus = Answer("Which one?", "Which one?", "t", True, rows=(7, 8), focus_index=1)
+    refused = Answer("What is the GDP?", "What is the GDP?", "t", False)
+    turn = resolve("Quote it.", [focus, refused])
+    assert turn.quote_rows == (8,)
