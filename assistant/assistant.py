@@ -64,8 +64,12 @@ class Assistant:
         return self._index
 
     def use(self, index: Index) -> None:
+        from assistant.onnx_embedding import query_embedder
+
         self._index = index
-        self.retriever = Retriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
+        settings = self.settings
+        questions = query_embedder(settings.index_dir, index.manifest, self.embedder, self.progress)
+        self.retriever = Retriever(index, questions, settings.candidates, settings.rrf_k)
         self.selector = Selector(index)
         self.composer = Composer(index)
 
