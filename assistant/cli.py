@@ -1,4 +1,4 @@
-"""Command line: `assistant index | ask | chat | eval` (also `python -m assistant`).
+"""Command line: `assistant index | ask | chat | eval | bench` (also `python -m assistant`).
 
 Every command takes --corpus and --index, so the same commands serve any folder
 of articles. Standard output carries only results; progress and messages go to
@@ -100,7 +100,9 @@ def cmd_eval(args) -> int:
     scores = run_gold(assistant.ask, Path(args.gold))
     summary = scores.summary()
     if args.json:
-        print(json.dumps({"summary": summary, "misses": scores.misses}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps({"summary": summary, "misses": scores.misses}, ensure_ascii=False, indent=2)
+        )
         return 0
     for name, value in summary.items():
         print(f"{name:22s} {value}")
@@ -108,6 +110,17 @@ def cmd_eval(args) -> int:
         print(f"\nmisses ({len(scores.misses)}):")
         for miss in scores.misses:
             print("  " + json.dumps(miss, ensure_ascii=False))
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from assistant.bench import run
+
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+    sections = set(args.only.split(",")) if args.only else {"cold", "warm", "build", "scale", "app"}
+    if args.quick:
+        sizes = [s for s in sizes if s <= 100_000]
+    print(run(sizes, 1 if args.quick else 3, sections))
     return 0
 
 
@@ -139,6 +152,11 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, default=None, help="questions per data set")
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.set_defaults(run=cmd_eval)
+    bench = commands.add_parser("bench", help="measure speed; prints one table (takes minutes)")
+    bench.add_argument("--sizes", default="1e4,1e5,1e6", help="synthetic corpus sizes (comma list)")
+    bench.add_argument("--quick", action="store_true", help="one cold run each, sizes up to 100k")
+    bench.add_argument("--only", default="", help="sections: cold,warm,build,scale,app")
+    bench.set_defaults(run=cmd_bench)
     return top
 
 
