@@ -230,8 +230,9 @@ def build(work: Path, st_model) -> list[Row]:
     sentences = squad_sentences()
     assert len(sentences) == manifest["sentences"]
     began = time.perf_counter()
-    st_model.encode(sentences, batch_size=64, normalize_embeddings=True)
+    vectors = st_model.encode(sentences, batch_size=64, normalize_embeddings=True)
     raw = len(sentences) / (time.perf_counter() - began)
+    np.save(work / "squad-vectors.npy", vectors)
     built = manifest["sentences"] / wall
     texts = manifest["sentences"] + manifest["passages"]
     return [
@@ -342,7 +343,11 @@ def scale_child(size: int, stats_file: str, out: str) -> None:
 
 
 def scale(work: Path, sizes: list[int], st_model) -> list[Row]:
-    sample = st_model.encode(squad_sentences(), batch_size=64, normalize_embeddings=True)
+    cached = work / "squad-vectors.npy"
+    if cached.exists():
+        sample = np.load(cached)
+    else:
+        sample = st_model.encode(squad_sentences(), batch_size=64, normalize_embeddings=True)
     mean = sample.mean(axis=0)
     covariance = np.cov((sample - mean).T) + 1e-6 * np.eye(sample.shape[1])
     stats = work / "embedding-stats.npz"

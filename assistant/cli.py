@@ -28,16 +28,23 @@ def make_assistant(args):
 
 
 def cmd_index(args) -> int:
+    from assistant.onnx_embedding import fast_path_problem
     from assistant.store import build_index, load_index
 
     assistant = make_assistant(args)
     began = time.perf_counter()
+    settings, embedder = assistant.settings, assistant.embedder
     try:
-        index = load_index(assistant.settings, assistant.embedder)
-        say("index is up to date; nothing to embed")
+        index = load_index(settings, embedder)
+        problem = fast_path_problem(settings.index_dir, index.manifest, embedder)
+        if problem and hasattr(embedder, "export_onnx"):
+            say(f"{problem}; exporting it again")
+            index = build_index(settings, embedder, say)
+        else:
+            say("index is up to date; nothing to embed")
     except AssistantError as reason:
         say(f"{reason}; building it")
-        index = build_index(assistant.settings, assistant.embedder, say)
+        index = build_index(settings, embedder, say)
     m = index.manifest
     say(
         f"indexed {m['documents']} documents, {m['sentences']} sentences, "

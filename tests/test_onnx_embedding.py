@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+from assistant import cli
 from assistant.assistant import Assistant
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.onnx_embedding import ONNX_FILE, OnnxEmbedder
@@ -114,9 +115,10 @@ def test_unusable_onnx_export_falls_back_to_the_reference_with_a_message(
     assert "readmission of persons" in " ".join(c.text for c in answer.citations)
 
 
-def test_reindexing_restores_a_damaged_export(copy_of, reference):
+def test_assistant_index_restores_a_missing_export(copy_of, reference, capsys):
     (copy_of.index_dir / ONNX_FILE).unlink()
-    build_index(copy_of, reference)
+    cli.main(["index", "--corpus", str(copy_of.corpus_dir), "--index", str(copy_of.index_dir)])
+    assert "exporting it again" in capsys.readouterr().err
     assistant = Assistant(copy_of, reference)
     assert isinstance(assistant.index and assistant.retriever.embedder, OnnxEmbedder)
 
@@ -127,7 +129,8 @@ def test_ask_on_a_built_index_does_not_import_torch(built):
         "from assistant.cli import main\n"
         f"code = main(['ask', 'What was signed?', '--corpus', {str(built.corpus_dir)!r},"
         f" '--index', {str(built.index_dir)!r}])\n"
-        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]\n"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers')"
+        " if m in sys.modules]\n"
         "print('HEAVY', heavy, code)\n"
     )
     done = subprocess.run(

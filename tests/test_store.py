@@ -127,7 +127,7 @@ def test_hnsw_index_gives_the_same_best_sentence_as_the_exact_one(tmp_path, corp
 def test_adding_a_document_embeds_only_that_document(built, settings):
     embedder = FakeEmbedder()
     assistant = Assistant(settings, embedder)
-    assistant.index  # opens the built index: nothing to embed
+    assert len(assistant.index.sentences) == 3  # the built index opens without embedding
     assert embedder.calls == 0
     document = assistant.add_document("rain.txt", b"Rain fell. Rivers rose.")
     assert document.id == "rain"
