@@ -18,7 +18,7 @@ machine, so the ratios hold even when the machine is busy:
    its peak memory;
 5. app: seconds from starting app.py to the first answer it serves.
 
-Peak memory is the child's ru_maxrss from os.wait4. This module is not a test:
+Peak memory is the child's maximum resident set size from /usr/bin/time. This module is not a test:
 it prints figures and checks them against the issue's targets.
 """
 
@@ -53,18 +53,21 @@ class Row:
 
 
 def measured(command: list[str], cwd: Path | None = None, env: dict | None = None):
-    """(wall seconds, peak RSS bytes, stdout), the peak read from the kernel for this child."""
-    began = time.perf_counter()
-    child = subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    out = child.stdout.read()
-    err = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - began
-    if os.waitstatus_to_exitcode(status):
-        raise RuntimeError(f"{' '.join(command[:5])} failed:\n{err[-2000:]}")
-    return wall, usage.ru_maxrss * 1024, out
+    """(wall seconds, peak RSS bytes, stdout) of a child process.
+
+    The child runs under /usr/bin/time, a small process: Linux carries the
+    forking process's peak RSS into a child's, so a child forked straight from
+    this one (which holds the model) would report at least this one's peak.
+    """
+    with tempfile.NamedTemporaryFile("r") as peak:
+        wrapped = ["/usr/bin/time", "-f", "%M", "-o", peak.name, *command]
+        began = time.perf_counter()
+        done = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - began
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(command[:5])} failed:\n{done.stderr[-2000:]}")
+        kib = int(peak.read().split()[-1])
+    return wall, kib * 1024, done.stdout
 
 
 def environment() -> dict:

@@ -39,10 +39,6 @@ PROBES = [
 ]
 
 
-def _threads() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
 class OnnxEmbedder:
     """Encodes like the sentence-transformers model it was exported from.
 
@@ -60,7 +56,9 @@ class OnnxEmbedder:
         from tokenizers import Tokenizer
 
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = _threads()
+        # One thread: a question is a few dozen tokens, and onnxruntime's extra
+        # threads spin-wait, which on two busy cores makes a query ~4x slower.
+        options.intra_op_num_threads = 1
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(
             str(self.onnx), options, providers=["CPUExecutionProvider"]
