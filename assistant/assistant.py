@@ -65,11 +65,13 @@ class Assistant:
         return self._index
 
     def use(self, index: Index) -> Index:
+        from assistant.onnx_embedding import query_embedder
+
         self._index = index
-        self.retriever = Retriever(
-            index, self.embedder, self.settings.candidates, self.settings.rrf_k
-        )
-        self.selector = Selector(index, self.embedder.encode)
+        settings = self.settings
+        questions = query_embedder(settings.index_dir, index.manifest, self.embedder, self.progress)
+        self.retriever = Retriever(index, questions, settings.candidates, settings.rrf_k)
+        self.selector = Selector(index, questions.encode)
         self.composer = Composer(index)
         return index
 

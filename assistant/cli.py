@@ -1,4 +1,4 @@
-"""Command line: `assistant index | ask | chat | eval` (also `python -m assistant`).
+"""Command line: `assistant index | ask | chat | eval | bench` (also `python -m assistant`).
 
 Every command takes --corpus and --index, so the same commands serve any folder
 of articles. Standard output carries only results; progress and messages go to
@@ -30,16 +30,23 @@ def make_assistant(args):
 
 
 def cmd_index(args) -> int:
+    from assistant.onnx_embedding import fast_path_problem
     from assistant.store import build_index, load_index
 
     assistant = make_assistant(args)
     began = time.perf_counter()
+    settings, embedder = assistant.settings, assistant.embedder
     try:
-        index = load_index(assistant.settings, assistant.embedder)
-        say("index is up to date; nothing to embed")
+        index = load_index(settings, embedder)
+        problem = fast_path_problem(settings.index_dir, index.manifest, embedder)
+        if problem and hasattr(embedder, "export_onnx"):
+            say(f"{problem}; exporting it again")
+            index = build_index(settings, embedder, say)
+        else:
+            say("index is up to date; nothing to embed")
     except AssistantError as reason:
         say(f"{reason}; building it")
-        index = build_index(assistant.settings, assistant.embedder, say)
+        index = build_index(settings, embedder, say)
     m = index.manifest
     say(
         f"indexed {m['documents']} documents, {m['sentences']} sentences, "
@@ -122,6 +129,17 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from assistant.bench import run
+
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+    sections = set(args.only.split(",")) if args.only else {"cold", "warm", "build", "scale", "app"}
+    if args.quick:
+        sizes = [s for s in sizes if s <= 100_000]
+    print(run(sizes, 1 if args.quick else 3, sections))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus", default="corpus", help="folder of .txt/.md articles")
@@ -150,6 +168,11 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, default=None, help="questions per data set")
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.set_defaults(run=cmd_eval)
+    bench = commands.add_parser("bench", help="measure speed; prints one table (takes minutes)")
+    bench.add_argument("--sizes", default="1e4,1e5,1e6", help="synthetic corpus sizes (comma list)")
+    bench.add_argument("--quick", action="store_true", help="one cold run each, sizes up to 100k")
+    bench.add_argument("--only", default="", help="sections: cold,warm,build,scale,app")
+    bench.set_defaults(run=cmd_bench)
     return top
 
 

@@ -104,7 +104,10 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        model = self.model
+        # sentence-transformers 6 renamed the method; older releases have only the first.
+        get = getattr(model, "get_embedding_dimension", None)
+        return int(get() if get else model.get_sentence_embedding_dimension())
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -117,3 +120,9 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def export_onnx(self, folder: Path) -> dict | None:
+        """Export this model for the fast query path; see onnx_embedding.py."""
+        from assistant.onnx_embedding import export_onnx
+
+        return export_onnx(self, folder)

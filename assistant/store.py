@@ -3,14 +3,19 @@
 `index/` holds plain files: `manifest.json` (format version, model, model hash,
 dimension, corpus hash, counts, index type, and the size and sha256 of every
 other file), `documents.jsonl`, `sentences.jsonl`, `passages.jsonl`,
-`sentences.faiss`, `passages.faiss` and the BM25 arrays. Loading checks the
+`sentences.faiss`, `passages.faiss`, the BM25 arrays, and the ONNX export of
+the model for the fast query path (`model.onnx`, `tokenizer.json`; recorded
+apart, since a damaged export only slows questions down, see onnx_embedding.py).
+The FAISS index is exact (`IndexFlatIP`) up to `Settings.exact_index_limit`
+rows and an HNSW graph above it; the manifest says which. Loading checks the
 manifest against the corpus and the model; a stale, corrupt or half-written index
 is rebuilt, never used. Files are written under temporary names and renamed, the
 manifest last, so an interrupted build leaves either the old index or one whose
 hashes do not match (and is therefore rebuilt).
 
 Rebuilding reuses the vectors of every sentence and passage whose text is
-unchanged, so editing or adding one article embeds only that article.
+unchanged, so editing or adding one article embeds only that article, and
+keeps a sound ONNX export instead of exporting again.
 """
 
 import json
@@ -53,17 +58,22 @@ class Index:
         return next(d for d in self.documents if d.id == doc_id)
 
 
-def make_faiss(vectors: np.ndarray, settings: Settings):
-    """Exact inner-product search; an HNSW graph past `exact_index_limit` rows."""
+def empty_faiss(rows: int, dimension: int, settings: Settings):
+    """The index kind for `rows` vectors: exact inner product, or an HNSW graph
+    past `exact_index_limit` rows (approximate, but fast at a million rows)."""
     import faiss
 
-    dimension = vectors.shape[1]
-    if len(vectors) > settings.exact_index_limit:
-        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128
-    else:
-        index = faiss.IndexFlatIP(dimension)
+    if rows > settings.exact_index_limit:
+        index = faiss.IndexHNSWFlat(dimension, settings.hnsw_neighbors, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = settings.hnsw_ef_construction
+        index.hnsw.efSearch = settings.hnsw_ef_search
+        return index
+    return faiss.IndexFlatIP(dimension)
+
+
+def make_faiss(vectors: np.ndarray, settings: Settings):
+    """An index of the right kind holding vectors (row i = vector i)."""
+    index = empty_faiss(len(vectors), vectors.shape[1], settings)
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
@@ -83,10 +93,14 @@ def embed_reusing(
     known: dict[str, np.ndarray],
     progress: Progress,
     label: str,
-    batch: int = 256,
+    batch: int = 512,
 ) -> np.ndarray:
-    """Vectors for texts, taking unchanged texts from `known` and embedding the rest."""
-    missing = sorted({t for t in texts if t not in known})
+    """Vectors for texts, taking unchanged texts from `known` and embedding the rest.
+
+    Each distinct new text is embedded once, in batches of similar length so
+    that little time goes into padding.
+    """
+    missing = sorted({t for t in texts if t not in known}, key=lambda t: (len(t), t))
     fresh: dict[str, np.ndarray] = {}
     for i in range(0, len(missing), batch):
         chunk = missing[i : i + batch]
@@ -115,17 +129,36 @@ def read_jsonl(path: Path, kind: type) -> list:
         return [kind(**json.loads(line)) for line in handle if line.strip()]
 
 
-def previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.ndarray]:
-    """text -> vector from the old index, when it was built with the same model."""
+def previous_index(settings: Settings, embedder: Embedder) -> tuple[dict[str, np.ndarray], dict]:
+    """(text -> vector, manifest) of the old index, when it was built with the same model."""
     try:
         old = load_index(settings, embedder, check_corpus=False)
     except IndexStoreError:
-        return {}
+        return {}, {}
     known = dict(
-        zip((s.text for s in old.sentences), all_vectors(old.sentence_vectors), strict=True)
+        zip([s.text for s in old.sentences], all_vectors(old.sentence_vectors), strict=True)
     )
-    known.update(zip((p.text for p in old.passages), all_vectors(old.passage_vectors), strict=True))
-    return known
+    known.update(zip([p.text for p in old.passages], all_vectors(old.passage_vectors), strict=True))
+    return known, old.manifest
+
+
+def query_model(folder: Path, embedder: Embedder, old_manifest: dict, progress: Progress):
+    """The manifest entry of the ONNX export for the fast query path, or None.
+
+    A sound export from the previous build is kept; otherwise the model is
+    exported again. Embedders without an export (the test fake) get None.
+    """
+    from assistant.onnx_embedding import export_onnx, fast_path_problem
+
+    if not hasattr(embedder, "export_onnx"):
+        return None
+    if old_manifest and not fast_path_problem(folder, old_manifest, embedder):
+        return old_manifest["onnx"]
+    progress("exporting the model to ONNX for fast questions")
+    entry = export_onnx(embedder, folder)
+    if entry is None:
+        progress("this model cannot be exported to ONNX; questions will use sentence-transformers")
+    return entry
 
 
 def build_index(settings: Settings, embedder: Embedder, progress: Progress = quiet) -> Index:
@@ -142,19 +175,17 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
         sentences += s
         passages += p
     progress(f"{len(documents)} documents, {len(sentences)} sentences, {len(passages)} passages")
-    known = previous_vectors(settings, embedder)
-    sentence_matrix = embed_reusing(
-        [s.text for s in sentences], embedder, known, progress, "sentences"
-    )
-    passage_matrix = embed_reusing(
-        [p.text for p in passages], embedder, known, progress, "passages"
-    )
+    known, old_manifest = previous_index(settings, embedder)
+    texts = [s.text for s in sentences] + [p.text for p in passages]
+    matrix = embed_reusing(texts, embedder, known, progress, "sentences and passages")
+    sentence_matrix, passage_matrix = matrix[: len(sentences)], matrix[len(sentences) :]
     sentence_index = make_faiss(sentence_matrix, settings)
     passage_index = make_faiss(passage_matrix, settings)
     bm25 = BM25.build([s.text for s in sentences])
 
     folder = settings.index_dir
     folder.mkdir(parents=True, exist_ok=True)
+    onnx = query_model(folder, embedder, old_manifest, progress)
     write_atomic(folder, "documents.jsonl", lambda p: write_jsonl(documents, p))
     write_atomic(folder, "sentences.jsonl", lambda p: write_jsonl(sentences, p))
     write_atomic(folder, "passages.jsonl", lambda p: write_jsonl(passages, p))
@@ -179,6 +210,10 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
         "passages": len(passages),
         "passage_sentences": settings.passage_sentences,
         "index_type": faiss_kind(sentence_index),
+        "passage_index_type": faiss_kind(passage_index),
+        "exact_index_limit": settings.exact_index_limit,
+        "hnsw_ef_search": settings.hnsw_ef_search,
+        "onnx": onnx,
         "built_seconds": round(time.perf_counter() - began, 3),
         "files": {
             name: {"bytes": (folder / name).stat().st_size, "sha256": file_sha256(folder / name)}
@@ -246,6 +281,9 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
         )
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexStoreError(f"the index in {folder} cannot be read ({exc})") from None
+    for vectors in (index.sentence_vectors, index.passage_vectors):
+        if hasattr(vectors, "hnsw"):
+            vectors.hnsw.efSearch = settings.hnsw_ef_search
     if index.sentence_vectors.ntotal != len(index.sentences) or len(index.bm25) != len(
         index.sentences
     ):

@@ -2,7 +2,10 @@ import json
 
 import pytest
 
+from assistant.assistant import Assistant
 from assistant.errors import IndexStoreError
+from assistant.retrieve import Retriever
+from assistant.settings import Settings
 from assistant.store import build_index, load_index, open_index
 from tests.conftest import FakeEmbedder, write
 
@@ -41,7 +44,7 @@ def test_edited_article_rebuilds_and_embeds_only_new_text(built, settings, corpu
     index = open_index(settings, embedder, messages.append)
     assert any("changed since it was built" in m for m in messages)
     assert index.sentences[-1].text == "Prices rose."
-    assert embedder.calls == 2  # the new sentence and its one-sentence passage
+    assert embedder.calls == 1  # the new sentence, which is also its own one-sentence passage
 
 
 def test_added_article_embeds_only_that_article(built, settings, corpus_dir):
@@ -89,3 +92,50 @@ def test_missing_index_is_built(settings, corpus_dir):
     with pytest.raises(IndexStoreError, match="no index"):
         load_index(settings, FakeEmbedder())
     assert len(open_index(settings, FakeEmbedder()).sentences) == 3
+
+
+def test_small_corpus_gets_an_exact_index_and_the_manifest_says_so(built, settings):
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text())
+    assert manifest["index_type"] == manifest["passage_index_type"] == "IndexFlatIP"
+    assert manifest["exact_index_limit"] == settings.exact_index_limit
+
+
+def test_corpus_above_the_exact_limit_gets_hnsw_recorded_in_the_manifest(tmp_path, corpus_dir):
+    write(corpus_dir, "a.txt", ARTICLE)
+    settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", exact_index_limit=2)
+    build_index(settings, FakeEmbedder())
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text())
+    assert manifest["index_type"] == "IndexHNSWFlat"  # 3 sentences > 2
+    assert manifest["passage_index_type"] == "IndexFlatIP"  # 2 passages
+    index = load_index(settings, FakeEmbedder())
+    assert index.sentence_vectors.hnsw.efSearch == settings.hnsw_ef_search
+    assert index.sentence_vectors.ntotal == 3
+
+
+def test_hnsw_index_gives_the_same_best_sentence_as_the_exact_one(tmp_path, corpus_dir):
+    write(corpus_dir, "a.txt", ARTICLE)
+    write(corpus_dir, "b.txt", "Rain fell on the capital. Rivers rose in the north.")
+    found = []
+    for limit in (100, 1):
+        folder = tmp_path / f"index-{limit}"
+        settings = Settings(corpus_dir=corpus_dir, index_dir=folder, exact_index_limit=limit)
+        retriever = Retriever(build_index(settings, FakeEmbedder()), FakeEmbedder())
+        found.append([h.sentence.text for h in retriever.search("Which rivers rose?", k=2)])
+    assert found[0] == found[1]
+
+
+def test_adding_a_document_embeds_only_that_document(built, settings):
+    embedder = FakeEmbedder()
+    assistant = Assistant(settings, embedder)
+    assert len(assistant.index.sentences) == 3  # the built index opens without embedding
+    assert embedder.calls == 0
+    document = assistant.add_document("rain.txt", b"Rain fell. Rivers rose.")
+    assert document.id == "rain"
+    assert embedder.calls == 3  # two sentences and their one passage; article a is reused
+    assert len(assistant.index.sentences) == 5
+
+
+def test_no_onnx_export_for_an_embedder_that_has_none(built, settings):
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text())
+    assert manifest["onnx"] is None
+    assert not (settings.index_dir / "model.onnx").exists()
