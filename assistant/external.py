@@ -155,7 +155,8 @@ def ask_corpus(
                 answer = Answer(turn.question, turn.question, "", False, error=failure)
             else:
                 history.append(answer)
-            hits = assistant.retriever.search(" ".join(turn.question.split()), k=BASELINE_DEPTH)
+            question = " ".join(turn.question.split())
+            hits = assistant.retriever.search(question, k=BASELINE_DEPTH, fusion="rank")
             outcomes.append(
                 Outcome(
                     corpus.name,
@@ -234,9 +235,9 @@ def squad_rows(outcomes: list[Outcome]) -> list[Row]:
     return [
         Row("answerable questions", len(yes), None, ""),
         Row("unanswerable questions", len(no), None, ""),
-        Row("first citation holds the answer", first, top1, "fused top 1", ">= 0.80"),
-        Row("a citation holds the answer", cited, top2, "fused top 2", ">= 0.90"),
-        Row("mean citations (answered)", citations, 2.0, "fused top 2", "<= 2"),
+        Row("first citation holds the answer", first, top1, "RRF top 1", ">= 0.80"),
+        Row("a citation holds the answer", cited, top2, "RRF top 2", ">= 0.90"),
+        Row("mean citations (answered)", citations, 2.0, "RRF top 2", "<= 2"),
         Row("false refusal rate", round(1 - found, 4), 0.0, "never refuses"),
         Row("refusal accuracy (unanswerable)", refused, 0.0, "never refuses"),
         Row(
@@ -254,26 +255,26 @@ def hotpot_rows(outcomes: list[Outcome]) -> list[Row]:
     asked = [o for o in outcomes if o.gold]
     answered = [o for o in asked if o.found]
     budget = [(o.ranked[: max(len(o.cited), 1)], o.gold) for o in asked]
-    same_budget = "fused top k, k = assistant's citations"
+    same_budget = "RRF top k, k = assistant's citations"
     return [
         Row("questions", len(asked), None, ""),
         Row(
             "supporting-sentence recall",
             mean(recall(o.answer_rows, o.gold) for o in asked),
             mean(recall(o.ranked[:2], o.gold) for o in asked),
-            "fused top 2",
+            "RRF top 2",
         ),
         Row(
             "supporting-sentence precision (answered)",
             mean(precision(o.cited, o.gold) for o in answered),
             mean(precision(o.ranked[:2], o.gold) for o in asked),
-            "fused top 2",
+            "RRF top 2",
         ),
         Row("  recall, same budget", None, mean(recall(r, g) for r, g in budget), same_budget),
         Row(
             "  precision, same budget", None, mean(precision(r, g) for r, g in budget), same_budget
         ),
-        Row("mean citations (answered)", mean(len(o.cited) for o in answered), 2.0, "fused top 2"),
+        Row("mean citations (answered)", mean(len(o.cited) for o in answered), 2.0, "RRF top 2"),
         Row(
             "refusal rate (all answerable)", mean(not o.found for o in asked), 0.0, "never refuses"
         ),
@@ -284,7 +285,7 @@ def dialog_rows(outcomes: list[Outcome]) -> list[Row]:
     yes = [o for o in outcomes if o.gold]
     answered = [o for o in yes if o.found]
     no = [o for o in outcomes if not o.turn.answerable]
-    baseline = "fused top 1, question as typed"
+    baseline = "RRF top 1, question as typed"
     return [
         Row("answerable turns", len(yes), None, ""),
         Row("unanswerable turns", len(no), None, ""),
