@@ -4,8 +4,9 @@ Every corpus of external_data.py is written to a temporary folder, indexed with
 one shared embedder (the model loads once), and each dialog is asked in order
 through `Assistant.ask(question, history)`. The gold sentences of a turn are the
 sentences of our own splitter that overlap a gold span. Beside each figure of
-the assistant stands a baseline from the same index: the fused dense + BM25
-ranking (`Retriever.search`) of the question as typed, which never refuses.
+the assistant stands a baseline from the same index: reciprocal rank fusion of
+the dense, passage and BM25 rankings of the question as typed
+(`Retriever.search(..., fusion="rank")`), which never refuses.
 
 This module does not answer; it drives the Assistant like any other caller.
 """
@@ -29,14 +30,14 @@ from assistant.errors import DataError
 from assistant.external_data import Corpus, Span, Turn, load
 from assistant.settings import Settings
 
-BASELINE_DEPTH = 10  # fused hits kept per question for the baselines
+BASELINE_DEPTH = 10  # baseline hits kept per question
 KINDS = ("squad", "hotpot", "quac", "coqa")
 NAMES = {"squad": "SQuAD 2.0", "hotpot": "HotpotQA", "quac": "QuAC", "coqa": "CoQA"}
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One asked turn: the gold rows, what the assistant cited, what fusion ranked."""
+    """One asked turn: the gold rows, what the assistant cited, what the baseline ranked."""
 
     corpus: str
     turn: Turn
@@ -44,9 +45,9 @@ class Outcome:
     found: bool
     cited: tuple[int, ...]  # rows the answer cites, in order (its closest passage if refused)
     query: str  # the standalone query the assistant searched
-    ranked: tuple[int, ...]  # fused ranking of the question as typed, best first
-    top_dense: float  # cosine of the question with the first fused hit
-    top_fused: float  # reciprocal-rank score of the first fused hit
+    ranked: tuple[int, ...]  # baseline: reciprocal rank fusion of the question, best first
+    top_dense: float  # cosine of the question with the baseline's first hit
+    top_fused: float  # reciprocal-rank score of the baseline's first hit
     error: str = ""  # set when asking raised an exception; counted as not found
 
     @property
@@ -360,17 +361,17 @@ def run_external(args, embedder: Embedder | None = None) -> int:
     if args.limit is not None and args.limit < 1:
         raise DataError(f"--limit must be at least 1, not {args.limit}")
     embedder = MemoEmbedder(embedder or SentenceTransformerEmbedder(args.model))
-    report = {}
+    results = {}
     for kind in kinds:
         rows, _, seconds = evaluate(kind, Path(args.gold), embedder, args.limit, args.seed)
-        report[kind] = {"rows": [asdict(r) for r in rows], "seconds": round(seconds, 1)}
+        results[kind] = {"rows": [asdict(r) for r in rows], "seconds": round(seconds, 1)}
         if not args.json:
             sample = f"seed {args.seed}, limit {args.limit or 'default'}"
             print(table(f"{NAMES[kind]} ({sample}; {seconds:.0f} s)", rows) + "\n", flush=True)
     total = time.perf_counter() - began
     if args.json:
-        print(json.dumps({"seed": args.seed, "limit": args.limit, "formats": report,
-                          "seconds": round(total, 1)}, indent=2))  # fmt: skip
+        summary = {"seed": args.seed, "limit": args.limit, "formats": results}
+        print(json.dumps({**summary, "seconds": round(total, 1)}, indent=2))
     else:
         print(f"total time {total:.0f} s")
     return 0

@@ -205,3 +205,15 @@ def test_layout_errors_name_the_format(tmp_path):
     path.write_text(json.dumps({"data": [{"id": "x"}]}))
     with pytest.raises(DataError, match="coqa layout"):
         evaluate("coqa", path, FakeEmbedder(), progress=lambda _: None)
+
+
+def test_eval_json_gives_every_row_with_its_baseline(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(
+        "assistant.external.SentenceTransformerEmbedder", lambda model: FakeEmbedder()
+    )
+    (tmp_path / "squad_tiny.json").write_text(json.dumps(SQUAD))
+    assert cli.main(["eval", "--format", "squad", str(tmp_path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    rows = {r["metric"]: r for r in result["formats"]["squad"]["rows"]}
+    assert rows["first citation holds the answer"]["baseline_is"] == "RRF top 1"
+    assert result["seed"] == 0
