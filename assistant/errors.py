@@ -20,3 +20,7 @@ class ModelError(AssistantError):
 
 class QuestionError(AssistantError):
     """The question itself is unusable (empty, too long, control characters)."""
+
+
+class DataError(AssistantError):
+    """An evaluation data file is missing or not in the layout its format expects."""

@@ -1,15 +1,22 @@
 """Hybrid retrieval at sentence granularity.
 
-Three rankings of sentences are fused by reciprocal rank: the question's cosine
-with each sentence, its cosine with the passages (sentence windows) that hold
-the sentence, and BM25 on the sentence. Passages give a sentence the benefit of
-its neighbours ("He noted..." is found through the sentence naming him);
-sentences keep citations exact. k is clamped to the corpus size.
+Three scores of a sentence are fused: the question's cosine with the sentence,
+its best cosine with the passages (sentence windows) that hold the sentence, and
+BM25 on the sentence. Passages give a sentence the benefit of its neighbours
+("He noted..." is found through the sentence naming him); sentences keep
+citations exact. k is clamped to the corpus size.
+
+The candidates are the union of the top few of each score. By default their
+scores are min-max normalised over the candidates and added ("score" fusion);
+reciprocal rank fusion ("rank") is kept as the reference it replaced. Adding
+normalised scores keeps how far apart two candidates are, which ranks discard:
+on SQuAD 2.0 (16 articles, 960 questions) the first sentence holds the answer
+for 74% of questions instead of 67% (see `assistant eval --format squad`).
 
 This module does not decide what to answer; see answer.py.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import faiss
 import numpy as np
@@ -23,7 +30,7 @@ from assistant.store import Index
 class Hit:
     row: int  # position in Index.sentences
     sentence: Sentence
-    score: float  # fused reciprocal-rank score
+    score: float  # fused score: sum of normalised scores, or of reciprocal ranks
     dense: float  # cosine of the query with the sentence
     context: float  # best cosine of the query with a passage holding the sentence
     lexical: float  # BM25 score of the sentence
@@ -46,8 +53,42 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> dict[int, 
     return fused
 
 
+def min_max(values: np.ndarray) -> np.ndarray:
+    """Values rescaled to [0, 1]; all zeros when they are all equal.
+
+    >>> min_max(np.array([2.0, 4.0, 3.0])).tolist()
+    [0.0, 1.0, 0.5]
+    """
+    low, high = float(values.min()), float(values.max())
+    if high <= low:
+        return np.zeros_like(values, dtype=np.float64)
+    return (values - low) / (high - low)
+
+
+def score_fusion(scores: list[np.ndarray]) -> np.ndarray:
+    """Sum of each score min-max normalised over the same candidates.
+
+    Equal weights: a convex combination of normalised scores is a stronger and
+    steadier fusion than reciprocal ranks (Bruch, Gai and Ingber 2023), and
+    equal weights are not fitted to any data set.
+
+    >>> score_fusion([np.array([0.9, 0.5, 0.1]), np.array([0.0, 4.0, 2.0])]).tolist()
+    [1.0, 1.5, 0.5]
+    """
+    return np.sum([min_max(np.asarray(s, dtype=np.float64)) for s in scores], axis=0)
+
+
 class Retriever:
-    def __init__(self, index: Index, embedder: Embedder, candidates: int = 30, rrf_k: int = 60):
+    def __init__(
+        self,
+        index: Index,
+        embedder: Embedder,
+        candidates: int = 30,
+        rrf_k: int = 60,
+        fusion: str = "score",
+    ):
+        if fusion not in ("score", "rank"):
+            raise ValueError(f"fusion must be 'score' or 'rank', not {fusion!r}")
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
@@ -55,6 +96,7 @@ class Retriever:
         # One question at a time gains little from faiss's OpenMP threads, and
         # they spin-wait: on two busy cores a single thread answers ~3x sooner.
         faiss.omp_set_num_threads(1)
+        self.fusion = fusion
         # passage row -> sentence rows, to lift passage scores onto sentences
         row_of = {(s.doc_id, s.number): i for i, s in enumerate(index.sentences)}
         self.passage_rows = [
@@ -68,8 +110,15 @@ class Retriever:
     def encode(self, query: str) -> np.ndarray:
         return self.embedder.encode([query])[0]
 
-    def search(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[Hit]:
-        """The k best sentences for the query, best first."""
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        vector: np.ndarray | None = None,
+        fusion: str | None = None,
+    ) -> list[Hit]:
+        """The k best sentences for the query, best first; `fusion` overrides
+        the retriever's ("score" or "rank")."""
         total = len(self.index.sentences)
         if total == 0 or k <= 0:
             return []
@@ -90,11 +139,18 @@ class Retriever:
         bm25 = self.index.bm25.scores(query)
         lexical_ranking = [int(r) for r in self.index.bm25.top(bm25, depth)]
 
-        fused = reciprocal_rank_fusion(
-            [dense_ranking, context_ranking, lexical_ranking], self.rrf_k
+        rankings = [dense_ranking, context_ranking, lexical_ranking]
+        if (fusion or self.fusion) == "rank":
+            fused = reciprocal_rank_fusion(rankings, self.rrf_k)
+            best = sorted(fused, key=lambda r: (-fused[r], r))[: min(k, total)]
+            return [self.hit(row, fused[row], q, float(bm25[row])) for row in best]
+        pool = sorted(set().union(*rankings))
+        hits = [self.hit(row, 0.0, q, float(bm25[row])) for row in pool]
+        fused_scores = score_fusion(
+            [[h.dense for h in hits], [h.context for h in hits], [h.lexical for h in hits]]
         )
-        best = sorted(fused, key=lambda r: (-fused[r], r))[: min(k, total)]
-        return [self.hit(row, fused[row], q, float(bm25[row])) for row in best]
+        ranked = sorted(zip(fused_scores, hits, strict=True), key=lambda x: (-x[0], x[1].row))
+        return [replace(hit, score=float(score)) for score, hit in ranked[: min(k, total)]]
 
     def hit(self, row: int, fused: float, q: np.ndarray, lexical: float) -> Hit:
         vector = self.index.sentence_vectors.reconstruct(row)

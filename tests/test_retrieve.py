@@ -1,4 +1,6 @@
-from assistant.retrieve import Retriever, reciprocal_rank_fusion
+import numpy as np
+
+from assistant.retrieve import Retriever, reciprocal_rank_fusion, score_fusion
 from assistant.store import build_index
 from tests.conftest import write
 
@@ -36,3 +38,18 @@ def test_hits_carry_scores_from_each_ranking(settings, corpus_dir, fake_embedder
 def test_fusion_rewards_agreement_between_rankings():
     fused = reciprocal_rank_fusion([[1, 2, 3], [2, 3, 1], [2, 1]], k=60)
     assert max(fused, key=fused.get) == 2
+
+
+def test_score_fusion_keeps_how_far_apart_the_scores_are():
+    # Ranks would tie items 0 and 1 (each first once); their margins do not.
+    fused = score_fusion([np.array([1.0, 0.9, 0.0]), np.array([0.5, 1.0, 0.0])])
+    assert fused.argmax() == 1 and fused.argmin() == 2
+
+
+def test_rank_fusion_stays_available_and_both_rank_the_obvious_sentence_first(
+    settings, corpus_dir, fake_embedder
+):
+    r = retriever(settings, corpus_dir, fake_embedder)
+    for fusion in ("score", "rank"):
+        [hit] = r.search("central bank interest rates", k=1, fusion=fusion)
+        assert hit.sentence.number == 3
