@@ -96,12 +96,23 @@ class Composer:
         return ""
 
     def fact(self, rows: list[int], with_date: bool) -> str:
-        body = "\n\n".join(
-            f"{self.index.sentences[row].text} [{n}]" for n, row in enumerate(rows, start=1)
-        )
-        return body + (self.date_note(rows) if with_date else "")
+        """Sentences best first; a sentence that only gives the one before it its
+        context ("He noted..." needs "Tokayev acknowledged...") says so."""
+        parts = []
+        for n, row in enumerate(rows, start=1):
+            s = self.index.sentences[row]
+            text = f"{s.text} [{n}]"
+            if n > 1 and self.is_before(row, rows[n - 2]):
+                text = f"Context, the sentence before it: {text}"
+            parts.append(text)
+        return "\n\n".join(parts) + (self.date_note(rows) if with_date else "")
+
+    def is_before(self, row: int, other: int) -> bool:
+        a, b = self.index.sentences[row], self.index.sentences[other]
+        return a.doc_id == b.doc_id and a.number == b.number - 1
 
     def quote(self, rows: list[int]) -> str:
+        """Consecutive sentences in reading order, as one block quote."""
         sentences = " ".join(
             f"{self.index.sentences[row].text} [{n}]" for n, row in enumerate(rows, start=1)
         )

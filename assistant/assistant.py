@@ -126,14 +126,16 @@ class Assistant:
         if not hits:
             text = self.composer.refusal("nothing further in the article matches", None)
             return Answer(question, turn.query, text, False, (), "none")
-        evidence = self.selector.typed_best(analysis, self.selector.weigh(analysis, hits, intent))
+        evidence, reason, bridges = self.selector.pick(
+            analysis, self.selector.weigh(analysis, hits, intent)
+        )
         best = evidence[0]
-        reason = self.selector.refusal(analysis, best)
         if reason:
             text = self.composer.refusal(reason, best.row)
             citations = self.composer.citations([best.row], {best.row: best.relevance})
             return Answer(question, turn.query, text, False, tuple(citations), "none")
         rows = self.selector.choose(analysis, evidence, intent, frozenset(turn.skip))
+        rows += [row for row in bridges if row not in rows]
         scores = {e.row: e.relevance for e in evidence}
         citations = self.composer.citations(rows, scores)
         single_sentence = len(rows) == 1 and not enumeration(self.index.sentences[rows[0]].text)
@@ -141,6 +143,8 @@ class Assistant:
             noun = self.list_noun(turn.query)
             text, _ = self.composer.bullets(rows, noun)
         elif intent == "quote":
+            rows = sorted(rows)
+            citations = self.composer.citations(rows, scores)
             text = self.composer.quote(rows)
         else:
             text = self.composer.fact(rows, with_date=analysis.wh == "when")

@@ -59,18 +59,24 @@ TIME = re.compile(
     r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
     r"yesterday|tomorrow|tonight|spring|summer|autumn|winter)\b|\b(?:last|next|this|"
     r"earlier|later)\s+(?:week|month|year|decade|century)\b|\b\w+\s+(?:days|weeks|months|"
-    r"years|decades|centuries)\s+(?:ago|later|earlier)\b|\b\d+(?:st|nd|rd|th)?\s+century\b",
+    r"years|decades|centuries)\s+(?:ago|later|earlier)\b|\bcentur(?:y|ies)\b|\b\d{2,4}s\b|"
+    r"\b(?:in|since|until|by|from|after|before)\s+\d{3,4}\b",
     re.IGNORECASE,
 )
-PLACE = re.compile(r"\b(?:in|at|to|from|near|inside|outside)\s+(?:the\s+)?[A-Z]|^[A-Z]{3,}\b")
+MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks of it
+NAME_MARGIN = 0.05  # how far below the best a sentence with the name it lacks may be
 TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
+# A question about what did not happen needs a sentence that says so.
+NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
 SIMILARITY_FLOOR = 0.15  # below this cosine MiniLM pairs are unrelated text
 SOFT_SCALE = 0.25  # a word-to-sentence cosine this high counts as a full match
+TOO_CLOSE = 0.07  # a runner-up this close to the best is cited too
 FACT_MARGIN = 0.06  # a second sentence must be this close to the best to join a fact
 CLEAR_DROP = 0.05  # a smaller widest drop is noise, not the edge of a list
 LIST_SPAN = 0.3  # list members are looked for this far below the best
 CHAIN_MARGIN = 0.5  # a continuation sentence joins a list unless it is this far below the best
 COVERAGE_WEIGHT = 0.35  # how much matching the question's own words adds to cosine
+PHRASE_WEIGHT = 0.3  # and matching them in the same order, as a phrase
 LIST_BONUS = 0.1  # a list question prefers sentences that enumerate
 SUBJECT_BONUS = 0.2  # "What did X say?" prefers sentences where X is the actor
 
@@ -129,6 +135,19 @@ def plain(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", fold(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def phrase_share(terms: tuple[str, ...], text: str) -> float:
+    """Share of the question's adjacent word pairs that the sentence has adjacent too.
+
+    >>> phrase_share(("direct", "flight", "capit"), "direct flights and new routes to capitals")
+    0.5
+    """
+    pairs = set(zip(terms, terms[1:], strict=False))
+    if not pairs:
+        return 0.0
+    tokens = tokenize(text)
+    return len(pairs & set(zip(tokens, tokens[1:], strict=False))) / len(pairs)
 
 
 def natural_group(evidence: list[Evidence]) -> list[Evidence]:
@@ -234,6 +253,9 @@ class Selector:
             coverage = (exact + near) / total
             similarity = max(hit.dense, (hit.dense + hit.context) / 2)
             relevance = similarity + COVERAGE_WEIGHT * coverage
+            if intent != "list":
+                # A list's sentences share the question's words, not its phrasing.
+                relevance += PHRASE_WEIGHT * phrase_share(question.terms, hit.sentence.text)
             if intent == "list" and enumeration(hit.sentence.text):
                 relevance += LIST_BONUS
             if question.subject and question.subject in self.actors[hit.row]:
@@ -242,24 +264,44 @@ class Selector:
         return sorted(evidence, key=lambda e: (-e.relevance, e.row))
 
     def paragraph_text(self, row: int) -> str:
-        sentence = self.index.sentences[row]
-        return " ".join(
-            s.text
-            for s in self.index.sentences
-            if s.doc_id == sentence.doc_id and s.paragraph == sentence.paragraph
-        )
+        first = last = row
+        sentences = self.index.sentences
+        here = (sentences[row].doc_id, sentences[row].paragraph)
+        while first > 0 and (sentences[first - 1].doc_id, sentences[first - 1].paragraph) == here:
+            first -= 1
+        while last + 1 < len(sentences) and (
+            (sentences[last + 1].doc_id, sentences[last + 1].paragraph) == here
+        ):
+            last += 1
+        return " ".join(s.text for s in sentences[first : last + 1])
 
-    def refusal(self, question: Question, best: Evidence) -> str:
-        """Why the best sentence cannot answer the question, or '' when it can."""
-        if best.hit.dense < SIMILARITY_FLOOR and best.coverage == 0:
+    def missing_names(self, question: Question, row: int) -> list[str]:
+        """The question's names that the sentence's paragraph does not have."""
+        if not question.names:
+            return []
+        context_words = {stem(w) for w in words(plain(self.paragraph_text(row)))}
+        return [
+            name
+            for name in question.names
+            if not any(similar_stems(stem(plain(name)), w) for w in context_words)
+        ]
+
+    def has_name(self, name: str, row: int) -> bool:
+        return any(similar_stems(stem(plain(name)), s) for s in self.stems[row])
+
+    def refusal(
+        self, question: Question, evidence: Evidence, bridged: frozenset[str] = frozenset()
+    ) -> str:
+        """Why this sentence cannot answer the question, or '' when it can.
+        Names in `bridged` are supplied by another cited sentence."""
+        if evidence.hit.dense < SIMILARITY_FLOOR and evidence.coverage == 0:
             return "nothing in the article is close to this question"
-        context_words = {stem(w) for w in words(plain(self.paragraph_text(best.row)))}
-        for name in question.names:
-            bare = stem(plain(name))
-            if any(similar_stems(bare, w) for w in context_words):
-                continue
-            return f"the article does not mention “{name}” in this context"
-        return self.type_gap(question, best)
+        for name in self.missing_names(question, evidence.row):
+            if name not in bridged:
+                return f"the article does not mention “{name}” in this context"
+        if NEGATION.search(question.text) and not NEGATION.search(evidence.hit.sentence.text):
+            return "the article says nothing of what the question says did not happen"
+        return self.type_gap(question, evidence)
 
     def type_gap(self, question: Question, evidence: Evidence) -> str:
         """What kind of fact the question wants that the sentence lacks, or ''."""
@@ -267,27 +309,73 @@ class Selector:
         if question.wants_number:
             if not NUMBER.search(text):
                 return "the article gives no figure for this"
-            if question.measured and stem(question.measured) not in evidence.matched:
+            if question.measured and not self.mentions(question.measured, evidence):
                 return f"the article gives no figure for “{question.measured}”"
         if question.wh == "when" and not TIME.search(text):
             return "the article gives no date or time for this"
-        if question.wh == "where" and not PLACE.search(text):
-            return "the article names no place for this"
         return ""
 
-    def typed_best(self, question: Question, evidence: list[Evidence]) -> list[Evidence]:
-        """Evidence reordered so that, for "when", "where" and "how many" questions,
-        the first sentence that holds that kind of fact and shares a word with the
-        question leads, if it is not far below the best."""
+    def mentions(self, word: str, evidence: Evidence) -> bool:
+        """Whether the sentence has the word, or a word close to it in meaning
+        ("casualties" and "killed"), judged by the word's cosine with the sentence."""
+        if any(similar_stems(stem(word), s) for s in self.stems[evidence.row]):
+            return True
+        vector = self.encode([word])[0]
+        sentence = self.index.sentence_vectors.reconstruct(evidence.row)
+        return float(vector @ sentence) >= MENTION_FLOOR
+
+    def bridges(self, question: Question, evidence: list[Evidence], names: list[str]) -> list[int]:
+        """Retrieved sentences that have the names a candidate's paragraph lacks, for
+        a question that links two things ("the designer of the bridge, born when?"),
+        or [] when some name is in none of them."""
+        found = []
+        for name in names:
+            support = next((e.row for e in evidence if self.has_name(name, e.row)), None)
+            if support is None:
+                return []
+            found.append(support)
+        return list(dict.fromkeys(found))
+
+    def acceptable(
+        self, question: Question, evidence: list[Evidence], candidate: Evidence
+    ) -> list[int] | None:
+        """The bridging rows ([] when none are needed) if the candidate can answer,
+        else None."""
+        if not self.refusal(question, candidate):
+            return []
+        missing = self.missing_names(question, candidate.row)
+        if not missing:
+            return None
+        rows = self.bridges(question, evidence, missing)
+        if rows and not self.refusal(question, candidate, frozenset(missing)):
+            return rows
+        return None
+
+    def pick(
+        self, question: Question, evidence: list[Evidence]
+    ) -> tuple[list[Evidence], str, list[int]]:
+        """Evidence with the best sentence that can answer first, '' and the rows of
+        any bridging sentences to cite too -- or the evidence unchanged, why the
+        best cannot answer, and [].
+
+        A sentence a little below the best may lead instead when the best lacks what
+        the question needs (a name, a negation, a date, a figure) and it has it.
+        """
         best = evidence[0]
-        if not self.type_gap(question, best):
-            return evidence
+        extra = self.acceptable(question, evidence, best)
+        if extra is not None:
+            return evidence, "", extra
+        reason = self.refusal(question, best)
+        # Looking further down is for a sentence with the date or figure asked for;
+        # a sentence that merely has the name the best lacks must be nearly as good.
+        margin = TYPE_MARGIN if reason == self.type_gap(question, best) else NAME_MARGIN
         for e in evidence[1:]:
-            if e.relevance < best.relevance - TYPE_MARGIN:
+            if e.relevance < best.relevance - margin:
                 break
-            if e.matched and not self.type_gap(question, e):
-                return [e] + [x for x in evidence if x is not e]
-        return evidence
+            extra = self.acceptable(question, evidence, e) if e.matched else None
+            if extra is not None:
+                return [e] + [x for x in evidence if x is not e], "", extra
+        return evidence, reason, []
 
     def antecedent(
         self, row: int, question: Question | None = None, strict: bool = False
@@ -350,10 +438,16 @@ class Selector:
             same_actor = not question.subject or question.subject in self.actors[e.row]
             if same_words and same_actor and e.relevance >= best.relevance - FACT_MARGIN:
                 chosen.append(e.row)
+        runner_up = evidence[1] if len(evidence) > 1 and intent != "quote" else None
+        # Too close to call: citing both beats guessing between them.
+        close = runner_up and runner_up.relevance >= best.relevance - TOO_CLOSE
+        if close and runner_up.row not in chosen and not self.refusal(question, runner_up):
+            chosen.append(runner_up.row)
+        # Best first: each answering sentence, then the sentence it leans on.
         with_context: list[int] = []
         for row in chosen:
+            with_context.append(row)
             before = self.antecedent(row, question)
             if before is not None and before not in chosen + with_context and before not in given:
                 with_context.append(before)
-            with_context.append(row)
         return with_context

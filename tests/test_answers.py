@@ -117,3 +117,34 @@ def test_bad_questions_come_back_as_errors_not_exceptions(assistant):
     for question in ("", "   ", "x" * 5000, "what\x00"):
         answer = assistant.ask(question)
         assert answer.error and not answer.found and not answer.citations
+
+
+def test_answer_comes_first_and_its_antecedent_follows_as_context(assistant):
+    answer = assistant.ask("Who called for closer cooperation in shipping?")
+    assert sentences(answer)[0].startswith("He also called for closer cooperation")
+    assert sentences(answer)[1] == "Minister Berg praised the growth of salmon exports."
+    assert "Context, the sentence before it: Minister Berg praised" in answer.text
+
+
+def test_question_about_what_did_not_happen_needs_a_negative_sentence(assistant):
+    answer = assistant.ask("Which agreement was not signed?")
+    assert not answer.found
+    assert "did not happen" in answer.text
+
+
+TWO_PARAGRAPHS = """The Sava bridge was designed by Ana Kovač.
+
+Ana Kovač was born in Novi Sad in 1961.
+"""
+
+
+def test_question_linking_two_paragraphs_cites_both(settings, corpus_dir):
+    write(corpus_dir, "bridge.txt", TWO_PARAGRAPHS)
+    assistant = Assistant(settings, FakeEmbedder())
+    answer = assistant.ask("When was Ana Kovač of the Sava bridge born in Novi Sad?")
+    assert answer.found
+    assert sentences(answer) == [
+        "Ana Kovač was born in Novi Sad in 1961.",
+        "The Sava bridge was designed by Ana Kovač.",
+    ]
+    assert not assistant.ask("When was Ana Kovač of the Drina bridge born in Novi Sad?").found
