@@ -124,7 +124,7 @@ class Assistant:
             hits = [h for h in hits if h.row in turn.among]
         hits = [h for h in hits if h.row not in turn.skip]
         if not hits:
-            text = self.composer.refusal("nothing further in the article matches", None)
+            text = self.composer.refusal("nothing further in it matches", None)
             return Answer(question, turn.query, text, False, (), "none")
         evidence, reason, bridges = self.selector.pick(
             analysis, self.selector.weigh(analysis, hits, intent)

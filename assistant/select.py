@@ -295,12 +295,13 @@ class Selector:
         """Why this sentence cannot answer the question, or '' when it can.
         Names in `bridged` are supplied by another cited sentence."""
         if evidence.hit.dense < SIMILARITY_FLOOR and evidence.coverage == 0:
-            return "nothing in the article is close to this question"
+            return "nothing in it is close to this question"
         for name in self.missing_names(question, evidence.row):
             if name not in bridged:
-                return f"the article does not mention “{name}” in this context"
+                typed = re.search(re.escape(name), question.text, re.IGNORECASE)
+                return f"it does not mention “{typed[0] if typed else name}” where it comes closest"
         if NEGATION.search(question.text) and not NEGATION.search(evidence.hit.sentence.text):
-            return "the article says nothing of what the question says did not happen"
+            return "it says nothing of what the question says did not happen"
         return self.type_gap(question, evidence)
 
     def type_gap(self, question: Question, evidence: Evidence) -> str:
@@ -308,11 +309,11 @@ class Selector:
         text = evidence.hit.sentence.text
         if question.wants_number:
             if not NUMBER.search(text):
-                return "the article gives no figure for this"
+                return "it gives no figure for this"
             if question.measured and not self.mentions(question.measured, evidence):
-                return f"the article gives no figure for “{question.measured}”"
+                return f"it gives no figure for “{question.measured}”"
         if question.wh == "when" and not TIME.search(text):
-            return "the article gives no date or time for this"
+            return "it gives no date or time for this"
         return ""
 
     def mentions(self, word: str, evidence: Evidence) -> bool:
