@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.answer import Answer, Composer
+from assistant.answerable import Answerability
 from assistant.conversation import Turn, resolve
 from assistant.corpus import Document, corpus_files, parse_document
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
@@ -72,6 +73,7 @@ class Assistant:
         questions = query_embedder(settings.index_dir, index.manifest, self.embedder, self.progress)
         self.retriever = Retriever(index, questions, settings.candidates, settings.rrf_k)
         self.selector = Selector(index, questions.encode)
+        self.answerability = Answerability(self.selector)
         self.composer = Composer(index)
         return index
 
@@ -126,7 +128,7 @@ class Assistant:
         if not hits:
             text = self.composer.refusal("nothing further in it matches", None)
             return Answer(question, turn.query, text, False, (), "none")
-        evidence, reason, bridges = self.selector.pick(
+        evidence, reason, bridges = self.answerability.pick(
             analysis, self.selector.weigh(analysis, hits, intent)
         )
         best = evidence[0]
@@ -134,7 +136,13 @@ class Assistant:
             text = self.composer.refusal(reason, best.row)
             citations = self.composer.citations([best.row], {best.row: best.relevance})
             return Answer(question, turn.query, text, False, tuple(citations), "none")
-        rows = self.selector.choose(analysis, evidence, intent, frozenset(turn.skip))
+        rows = self.selector.choose(
+            analysis,
+            evidence,
+            intent,
+            frozenset(turn.skip),
+            lambda e: not self.answerability.refusal(analysis, e),
+        )
         rows += [row for row in bridges if row not in rows]
         scores = {e.row: e.relevance for e in evidence}
         citations = self.composer.citations(rows, scores)

@@ -4,16 +4,14 @@ Each hit gets a relevance that mixes its cosine with the question (alone and in
 its passage) and its coverage of the question's content words (IDF-weighted, so
 rare words count most; spelling variants such as defence/defense match). Then:
 
-- a question is refused when a name, acronym or number it asks about is not in
-  the best sentence's paragraph, when it asks for a quantity or a time and the
-  best sentence has none, or when nothing is even loosely similar;
 - a fact gets the best sentence, plus sentences that match the same words about
   as well, plus the antecedent a leading "He", "These", "Additionally" needs;
 - a list gets every sentence close to the best, plus the continuation sentences
   that follow them ("Other ... included", "Additionally, ...").
 
 The margins are fractions of the best score in the same answer, not absolute
-cut-offs tuned to a question. This module does not write text; see answer.py.
+cut-offs tuned to a question. Whether the best sentence can answer at all is
+answerable.py's call; this module does not write text either (answer.py).
 """
 
 import re
@@ -23,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.items import enumeration
-from assistant.lexical import fold, stem, tokenize, words
+from assistant.lexical import fold, stem, tokenize
 from assistant.question import Question
 from assistant.retrieve import Hit
 from assistant.store import Index
@@ -47,27 +45,6 @@ CONTINUES = re.compile(
     r"likewise|similarly|these|those)\b|^\w+(?:\s+\w+){0,6}\s+(?:were|was|are|is)\s+also\b",
     re.IGNORECASE,
 )
-NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
-    r"handful|few|several|half|quarter|double|twice|triple)\b",
-    re.IGNORECASE,
-)
-TIME = re.compile(
-    r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
-    r"[a-z]*\.?\s+\d|\b(?:january|february|march|april|june|july|august|september|october|"
-    r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
-    r"yesterday|tomorrow|tonight|spring|summer|autumn|winter)\b|\b(?:last|next|this|"
-    r"earlier|later)\s+(?:week|month|year|decade|century)\b|\b\w+\s+(?:days|weeks|months|"
-    r"years|decades|centuries)\s+(?:ago|later|earlier)\b|\bcentur(?:y|ies)\b|\b\d{2,4}s\b|"
-    r"\b(?:in|since|until|by|from|after|before)\s+\d{3,4}\b",
-    re.IGNORECASE,
-)
-MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks of it
-NAME_MARGIN = 0.05  # how far below the best a sentence with the name it lacks may be
-TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
-# A question about what did not happen needs a sentence that says so.
-NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
 SIMILARITY_FLOOR = 0.15  # below this cosine MiniLM pairs are unrelated text
 SOFT_SCALE = 0.25  # a word-to-sentence cosine this high counts as a full match
 TOO_CLOSE = 0.07  # a runner-up this close to the best is cited too
@@ -263,121 +240,6 @@ class Selector:
             evidence.append(Evidence(hit, matched, coverage, relevance))
         return sorted(evidence, key=lambda e: (-e.relevance, e.row))
 
-    def paragraph_text(self, row: int) -> str:
-        first = last = row
-        sentences = self.index.sentences
-        here = (sentences[row].doc_id, sentences[row].paragraph)
-        while first > 0 and (sentences[first - 1].doc_id, sentences[first - 1].paragraph) == here:
-            first -= 1
-        while last + 1 < len(sentences) and (
-            (sentences[last + 1].doc_id, sentences[last + 1].paragraph) == here
-        ):
-            last += 1
-        return " ".join(s.text for s in sentences[first : last + 1])
-
-    def missing_names(self, question: Question, row: int) -> list[str]:
-        """The question's names that the sentence's paragraph does not have."""
-        if not question.names:
-            return []
-        context_words = {stem(w) for w in words(plain(self.paragraph_text(row)))}
-        return [
-            name
-            for name in question.names
-            if not any(similar_stems(stem(plain(name)), w) for w in context_words)
-        ]
-
-    def has_name(self, name: str, row: int) -> bool:
-        return any(similar_stems(stem(plain(name)), s) for s in self.stems[row])
-
-    def refusal(
-        self, question: Question, evidence: Evidence, bridged: frozenset[str] = frozenset()
-    ) -> str:
-        """Why this sentence cannot answer the question, or '' when it can.
-        Names in `bridged` are supplied by another cited sentence."""
-        if evidence.hit.dense < SIMILARITY_FLOOR and evidence.coverage == 0:
-            return "nothing in it is close to this question"
-        for name in self.missing_names(question, evidence.row):
-            if name not in bridged:
-                typed = re.search(re.escape(name), question.text, re.IGNORECASE)
-                return f"it does not mention “{typed[0] if typed else name}” where it comes closest"
-        if NEGATION.search(question.text) and not NEGATION.search(evidence.hit.sentence.text):
-            return "it says nothing of what the question says did not happen"
-        return self.type_gap(question, evidence)
-
-    def type_gap(self, question: Question, evidence: Evidence) -> str:
-        """What kind of fact the question wants that the sentence lacks, or ''."""
-        text = evidence.hit.sentence.text
-        if question.wants_number:
-            if not NUMBER.search(text):
-                return "it gives no figure for this"
-            if question.measured and not self.mentions(question.measured, evidence):
-                return f"it gives no figure for “{question.measured}”"
-        if question.wh == "when" and not TIME.search(text):
-            return "it gives no date or time for this"
-        return ""
-
-    def mentions(self, word: str, evidence: Evidence) -> bool:
-        """Whether the sentence has the word, or a word close to it in meaning
-        ("casualties" and "killed"), judged by the word's cosine with the sentence."""
-        if any(similar_stems(stem(word), s) for s in self.stems[evidence.row]):
-            return True
-        vector = self.encode([word])[0]
-        sentence = self.index.sentence_vectors.reconstruct(evidence.row)
-        return float(vector @ sentence) >= MENTION_FLOOR
-
-    def bridges(self, question: Question, evidence: list[Evidence], names: list[str]) -> list[int]:
-        """Retrieved sentences that have the names a candidate's paragraph lacks, for
-        a question that links two things ("the designer of the bridge, born when?"),
-        or [] when some name is in none of them."""
-        found = []
-        for name in names:
-            support = next((e.row for e in evidence if self.has_name(name, e.row)), None)
-            if support is None:
-                return []
-            found.append(support)
-        return list(dict.fromkeys(found))
-
-    def acceptable(
-        self, question: Question, evidence: list[Evidence], candidate: Evidence
-    ) -> list[int] | None:
-        """The bridging rows ([] when none are needed) if the candidate can answer,
-        else None."""
-        if not self.refusal(question, candidate):
-            return []
-        missing = self.missing_names(question, candidate.row)
-        if not missing:
-            return None
-        rows = self.bridges(question, evidence, missing)
-        if rows and not self.refusal(question, candidate, frozenset(missing)):
-            return rows
-        return None
-
-    def pick(
-        self, question: Question, evidence: list[Evidence]
-    ) -> tuple[list[Evidence], str, list[int]]:
-        """Evidence with the best sentence that can answer first, '' and the rows of
-        any bridging sentences to cite too -- or the evidence unchanged, why the
-        best cannot answer, and [].
-
-        A sentence a little below the best may lead instead when the best lacks what
-        the question needs (a name, a negation, a date, a figure) and it has it.
-        """
-        best = evidence[0]
-        extra = self.acceptable(question, evidence, best)
-        if extra is not None:
-            return evidence, "", extra
-        reason = self.refusal(question, best)
-        # Looking further down is for a sentence with the date or figure asked for;
-        # a sentence that merely has the name the best lacks must be nearly as good.
-        margin = TYPE_MARGIN if reason == self.type_gap(question, best) else NAME_MARGIN
-        for e in evidence[1:]:
-            if e.relevance < best.relevance - margin:
-                break
-            extra = self.acceptable(question, evidence, e) if e.matched else None
-            if extra is not None:
-                return [e] + [x for x in evidence if x is not e], "", extra
-        return evidence, reason, []
-
     def antecedent(
         self, row: int, question: Question | None = None, strict: bool = False
     ) -> int | None:
@@ -405,10 +267,16 @@ class Selector:
         return after
 
     def choose(
-        self, question: Question, evidence: list[Evidence], intent: str, given: frozenset[int]
+        self,
+        question: Question,
+        evidence: list[Evidence],
+        intent: str,
+        given: frozenset[int],
+        can_answer: Callable[[Evidence], bool] = lambda e: True,
     ) -> list[int]:
         """Rows to cite, in the order they should be presented; `given` rows were
-        cited earlier in the conversation and are not brought back as context."""
+        cited earlier in the conversation and are not brought back as context;
+        a runner-up is cited only if `can_answer` it."""
         best = evidence[0]
         if intent == "list":
             # A list is made of sentences that enumerate, or that name what was asked.
@@ -442,7 +310,7 @@ class Selector:
         runner_up = evidence[1] if len(evidence) > 1 and intent != "quote" else None
         # Too close to call: citing both beats guessing between them.
         close = runner_up and runner_up.relevance >= best.relevance - TOO_CLOSE
-        if close and runner_up.row not in chosen and not self.refusal(question, runner_up):
+        if close and runner_up.row not in chosen and can_answer(runner_up):
             chosen.append(runner_up.row)
         # Best first: each answering sentence, then the sentence it leans on.
         with_context: list[int] = []

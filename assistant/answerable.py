@@ -1,0 +1,163 @@
+"""Whether a sentence can answer a question at all, and which one should lead.
+
+A question is refused when the sentence that comes closest lacks what the
+question hinges on:
+
+- a name, acronym or number the question asks about, not in the sentence's
+  paragraph nor in another retrieved sentence that could be cited beside it;
+- a negation, when the question asks about what did not happen;
+- a figure for "how many" / "how much" (and the thing counted, by word or meaning),
+  or a date or time for "when";
+- any likeness at all to the question.
+
+A sentence a little below the best may lead instead when it has what the best
+lacks. This module does not rank or choose the sentences to cite; see select.py.
+"""
+
+import re
+
+from assistant.lexical import stem, words
+from assistant.question import Question
+from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, plain, similar_stems
+
+NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
+    r"handful|few|several|half|quarter|double|twice|triple)\b",
+    re.IGNORECASE,
+)
+TIME = re.compile(
+    r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d|\b(?:january|february|march|april|june|july|august|september|october|"
+    r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+    r"yesterday|tomorrow|tonight|spring|summer|autumn|winter)\b|\b(?:last|next|this|"
+    r"earlier|later)\s+(?:week|month|year|decade|century)\b|\b\w+\s+(?:days|weeks|months|"
+    r"years|decades|centuries)\s+(?:ago|later|earlier)\b|\bcentur(?:y|ies)\b|\b\d{2,4}s\b|"
+    r"\b(?:in|since|until|by|from|after|before)\s+\d{3,4}\b",
+    re.IGNORECASE,
+)
+MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks of it
+NAME_MARGIN = 0.05  # how far below the best a sentence with the name it lacks may be
+TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
+# A question about what did not happen needs a sentence that says so.
+NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
+
+
+class Answerability:
+    def __init__(self, selector: Selector):
+        self.selector = selector
+
+    def paragraph_text(self, row: int) -> str:
+        first = last = row
+        sentences = self.selector.index.sentences
+        here = (sentences[row].doc_id, sentences[row].paragraph)
+        while first > 0 and (sentences[first - 1].doc_id, sentences[first - 1].paragraph) == here:
+            first -= 1
+        while last + 1 < len(sentences) and (
+            (sentences[last + 1].doc_id, sentences[last + 1].paragraph) == here
+        ):
+            last += 1
+        return " ".join(s.text for s in sentences[first : last + 1])
+
+    def missing_names(self, question: Question, row: int) -> list[str]:
+        """The question's names that the sentence's paragraph does not have."""
+        if not question.names:
+            return []
+        context_words = {stem(w) for w in words(plain(self.paragraph_text(row)))}
+        return [
+            name
+            for name in question.names
+            if not any(similar_stems(stem(plain(name)), w) for w in context_words)
+        ]
+
+    def has_name(self, name: str, row: int) -> bool:
+        return any(similar_stems(stem(plain(name)), s) for s in self.selector.stems[row])
+
+    def refusal(
+        self, question: Question, evidence: Evidence, bridged: frozenset[str] = frozenset()
+    ) -> str:
+        """Why this sentence cannot answer the question, or '' when it can.
+        Names in `bridged` are supplied by another cited sentence."""
+        if evidence.hit.dense < SIMILARITY_FLOOR and evidence.coverage == 0:
+            return "nothing in it is close to this question"
+        for name in self.missing_names(question, evidence.row):
+            if name not in bridged:
+                typed = re.search(re.escape(name), question.text, re.IGNORECASE)
+                return f"it does not mention “{typed[0] if typed else name}” where it comes closest"
+        if NEGATION.search(question.text) and not NEGATION.search(evidence.hit.sentence.text):
+            return "it says nothing of what the question says did not happen"
+        return self.type_gap(question, evidence)
+
+    def type_gap(self, question: Question, evidence: Evidence) -> str:
+        """What kind of fact the question wants that the sentence lacks, or ''."""
+        text = evidence.hit.sentence.text
+        if question.wants_number:
+            if not NUMBER.search(text):
+                return "it gives no figure for this"
+            if question.measured and not self.mentions(question.measured, evidence):
+                return f"it gives no figure for “{question.measured}”"
+        if question.wh == "when" and not TIME.search(text):
+            return "it gives no date or time for this"
+        return ""
+
+    def mentions(self, word: str, evidence: Evidence) -> bool:
+        """Whether the sentence has the word, or a word close to it in meaning
+        ("casualties" and "killed"), judged by the word's cosine with the sentence."""
+        if any(similar_stems(stem(word), s) for s in self.selector.stems[evidence.row]):
+            return True
+        vector = self.selector.encode([word])[0]
+        sentence = self.selector.index.sentence_vectors.reconstruct(evidence.row)
+        return float(vector @ sentence) >= MENTION_FLOOR
+
+    def bridges(self, question: Question, evidence: list[Evidence], names: list[str]) -> list[int]:
+        """Retrieved sentences that have the names a candidate's paragraph lacks, for
+        a question that links two things ("the designer of the bridge, born when?"),
+        or [] when some name is in none of them."""
+        found = []
+        for name in names:
+            support = next((e.row for e in evidence if self.has_name(name, e.row)), None)
+            if support is None:
+                return []
+            found.append(support)
+        return list(dict.fromkeys(found))
+
+    def acceptable(
+        self, question: Question, evidence: list[Evidence], candidate: Evidence
+    ) -> list[int] | None:
+        """The bridging rows ([] when none are needed) if the candidate can answer,
+        else None."""
+        if not self.refusal(question, candidate):
+            return []
+        missing = self.missing_names(question, candidate.row)
+        if not missing:
+            return None
+        rows = self.bridges(question, evidence, missing)
+        if rows and not self.refusal(question, candidate, frozenset(missing)):
+            return rows
+        return None
+
+    def pick(
+        self, question: Question, evidence: list[Evidence]
+    ) -> tuple[list[Evidence], str, list[int]]:
+        """Evidence with the best sentence that can answer first, '' and the rows of
+        any bridging sentences to cite too -- or the evidence unchanged, why the
+        best cannot answer, and [].
+
+        A sentence a little below the best may lead instead when the best lacks what
+        the question needs (a name, a negation, a date, a figure) and it has it.
+        """
+        best = evidence[0]
+        extra = self.acceptable(question, evidence, best)
+        if extra is not None:
+            return evidence, "", extra
+        reason = self.refusal(question, best)
+        # Looking further down is for a sentence with the date or figure asked for;
+        # a sentence that merely has the name the best lacks must be nearly as good.
+        margin = TYPE_MARGIN if reason == self.type_gap(question, best) else NAME_MARGIN
+        for e in evidence[1:]:
+            if e.relevance < best.relevance - margin:
+                break
+            extra = self.acceptable(question, evidence, e) if e.matched else None
+            if extra is not None:
+                return [e] + [x for x in evidence if x is not e], "", extra
+        return evidence, reason, []
