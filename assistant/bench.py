@@ -260,7 +260,20 @@ def build(work: Path, st_model) -> list[Row]:
             "`assistant index` wall (s), peak RSS (MiB)",
             f"{wall:.1f}, {rss / 2**20:.0f}",
         ),
+        Row("3 build", "  texts encoded by", encoded_by(manifest)),
     ]
+
+
+def encoded_by(manifest: dict) -> str:
+    """Which encoder built the index and, for the ONNX export, how closely it
+    agreed with sentence-transformers when it was made."""
+    agreement = (manifest.get("onnx") or {}).get("agreement")
+    if not agreement:
+        return manifest.get("encoded_with", "?")
+    return (
+        f"{manifest['encoded_with']} (ONNX; cosine to ST >= "
+        f"{agreement['lowest_cosine']:.6f} on {agreement['texts']} texts)"
+    )
 
 
 def scale_child(size: int, stats_file: str, out: str) -> None:
