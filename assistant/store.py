@@ -7,11 +7,11 @@ other file), `documents.jsonl`, `sentences.jsonl`, `passages.jsonl`,
 the model for the fast query path (`model.onnx`, `tokenizer.json`; recorded
 apart, since a damaged export only slows questions down, see onnx_embedding.py).
 The FAISS index is exact (`IndexFlatIP`) up to `Settings.exact_index_limit`
-rows and an HNSW graph above it; the manifest says which. Loading checks the
-manifest against the corpus and the model; a stale, corrupt or half-written index
-is rebuilt, never used. Files are written under temporary names and renamed, the
-manifest last, so an interrupted build leaves either the old index or one whose
-hashes do not match (and is therefore rebuilt).
+rows and an inverted file above it (vector_index.py); the manifest says which.
+Loading checks the manifest against the corpus and the model; a stale, corrupt
+or half-written index is rebuilt, never used. Files are written under temporary
+names and renamed, the manifest last, so an interrupted build leaves either the
+old index or one whose hashes do not match (and is therefore rebuilt).
 
 The texts are encoded by the verified ONNX export when the model has one.
 Rebuilding reuses the vectors of every sentence and passage whose text is
@@ -35,6 +35,7 @@ from assistant.embedding import Embedder, file_sha256
 from assistant.errors import IndexStoreError
 from assistant.lexical import BM25
 from assistant.settings import Settings
+from assistant.vector_index import all_vectors, approximate_entry, faiss_kind, make_faiss, tune
 
 FORMAT = "assistant-index/1"
 Progress = Callable[[str], None]
@@ -58,35 +59,6 @@ class Index:
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
-
-
-def empty_faiss(rows: int, dimension: int, settings: Settings):
-    """The index kind for `rows` vectors: exact inner product, or an HNSW graph
-    past `exact_index_limit` rows (approximate, but fast at a million rows)."""
-    import faiss
-
-    if rows > settings.exact_index_limit:
-        index = faiss.IndexHNSWFlat(dimension, settings.hnsw_neighbors, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = settings.hnsw_ef_construction
-        index.hnsw.efSearch = settings.hnsw_ef_search
-        return index
-    return faiss.IndexFlatIP(dimension)
-
-
-def make_faiss(vectors: np.ndarray, settings: Settings):
-    """An index of the right kind holding vectors (row i = vector i)."""
-    index = empty_faiss(len(vectors), vectors.shape[1], settings)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
-
-
-def faiss_kind(index) -> str:
-    return type(index).__name__
-
-
-def all_vectors(index) -> np.ndarray:
-    return index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), "f4")
 
 
 def embed_reusing(
@@ -228,7 +200,8 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
         "index_type": faiss_kind(sentence_index),
         "passage_index_type": faiss_kind(passage_index),
         "exact_index_limit": settings.exact_index_limit,
-        "hnsw_ef_search": settings.hnsw_ef_search,
+        "approximate": approximate_entry(sentence_index),
+        "passage_approximate": approximate_entry(passage_index),
         "onnx": onnx,
         "built_seconds": round(time.perf_counter() - began, 3),
         "files": {
@@ -298,8 +271,7 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexStoreError(f"the index in {folder} cannot be read ({exc})") from None
     for vectors in (index.sentence_vectors, index.passage_vectors):
-        if hasattr(vectors, "hnsw"):
-            vectors.hnsw.efSearch = settings.hnsw_ef_search
+        tune(vectors, settings)
     if index.sentence_vectors.ntotal != len(index.sentences) or len(index.bm25) != len(
         index.sentences
     ):
