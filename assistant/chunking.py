@@ -28,7 +28,6 @@ STARTERS = frozenset(
     meanwhile his her its their""".split()
 )
 CANDIDATE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+\S)")
-WORD_BEFORE = re.compile(r"(\S+)$")
 NEXT_WORD = re.compile(r"\s+([\"'\u201c\u2018(\[]?)(\w+)")
 ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 
@@ -63,9 +62,25 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"[^\s](?:[^\n]*[^\s])?", text)]
 
 
-def is_boundary(text: str, dot_start: int, after: int) -> bool:
-    """Whether the punctuation at text[dot_start:after] ends a sentence."""
-    follower = NEXT_WORD.match(text, after)
+def word_before(text: str, end: int) -> str:
+    """The run of non-space characters that ends at text[end - 1].
+
+    Walks back from `end` rather than searching from the start of the text,
+    which made splitting a long document quadratic in its length.
+
+    >>> word_before("met Mr. Smith", 7)
+    'Mr.'
+    """
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
+def is_boundary(text: str, dot_start: int, after: int, end: int) -> bool:
+    """Whether the punctuation at text[dot_start:after] ends a sentence; the
+    sentence's paragraph ends at `end`."""
+    follower = NEXT_WORD.match(text, after, end)
     if follower is None:
         return True
     next_word = follower.group(2)
@@ -73,8 +88,7 @@ def is_boundary(text: str, dot_start: int, after: int) -> bool:
         return False
     if text[dot_start] != ".":
         return True
-    before = WORD_BEFORE.search(text, 0, dot_start + 1)
-    token = before.group(1) if before else ""
+    token = word_before(text, dot_start + 1)
     bare = token.rstrip(".").lstrip("(\"'\u201c\u2018").lower()
     if bare in ABBREVIATIONS and text[after - 1] == ".":
         return False
@@ -95,7 +109,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     begin = start
     for match in CANDIDATE.finditer(text, start, end):
-        if is_boundary(text[:end], match.start(), match.end()):
+        if is_boundary(text, match.start(), match.end(), end):
             spans.append((begin, match.end()))
             follower = re.compile(r"\s*").match(text, match.end())
             begin = follower.end() if follower else match.end()

@@ -121,8 +121,8 @@ class SentenceTransformerEmbedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def export_onnx(self, folder: Path) -> dict | None:
-        """Export this model for the fast query path; see onnx_embedding.py."""
+    def export_onnx(self, folder: Path, corpus: list[str] = ()) -> dict | None:
+        """Export this model for the fast path, checked on corpus; see onnx_embedding.py."""
         from assistant.onnx_embedding import export_onnx
 
-        return export_onnx(self, folder)
+        return export_onnx(self, folder, corpus)

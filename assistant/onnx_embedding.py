@@ -1,13 +1,15 @@
-"""The fast query path: the embedding model exported to ONNX.
+"""The fast path: the embedding model exported to ONNX.
 
 `assistant index` exports the sentence-transformers model once
 (`export_onnx`), next to the FAISS files: `model.onnx` (the transformer, up to
 its last hidden state) and `tokenizer.json` (the same tokenizer, truncating at
-the model's max_seq_length). The manifest records both with their sha256 and
-the fingerprint of the weights they came from. `OnnxEmbedder` then encodes
-questions with onnxruntime and tokenizers alone (mean pooling over the attention
-mask, then L2 normalization, as sentence-transformers does), so answering a
-question never imports torch.
+the model's max_seq_length). The manifest records both with their sha256, the
+fingerprint of the weights they came from and how closely they agreed with
+sentence-transformers. `OnnxEmbedder` then encodes with onnxruntime and
+tokenizers alone (mean pooling over the attention mask, then L2 normalization,
+as sentence-transformers does): questions, so answering never imports torch,
+and the corpus at build time (`corpus_embedder`), which on two cores runs about
+three times faster than sentence-transformers' own batched encode.
 
 `query_embedder` picks the encoder for a loaded index: the ONNX one when its
 files are present, unchanged and exported from the very weights that built the
@@ -46,9 +48,20 @@ class OnnxEmbedder:
     validates the same whichever path encodes the questions.
     """
 
-    def __init__(self, onnx: Path, tokenizer: Path, name: str, fingerprint: str, dimension: int):
+    def __init__(
+        self,
+        onnx: Path,
+        tokenizer: Path,
+        name: str,
+        fingerprint: str,
+        dimension: int,
+        threads: int = 1,
+    ):
         self.onnx, self.tokenizer = onnx, tokenizer
         self.name, self.fingerprint, self.dimension = name, fingerprint, dimension
+        # Batches encoded at once, each on one core; more than one only pays
+        # when there are many texts (building an index).
+        self.threads = max(1, threads)
         self._session = None
 
     def _load(self) -> None:
@@ -66,14 +79,30 @@ class OnnxEmbedder:
         self._tokens = Tokenizer.from_file(str(self.tokenizer))
         self._inputs = {i.name for i in self._session.get_inputs()}
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
+        """One unit row per text. Texts are batched shortest first, so a batch
+        pads little; small batches of 16 encoded the SQuAD sentences faster on
+        two cores than batches of 64."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self._session is None:
             self._load()
-        batches = range(0, len(texts), batch_size)
-        rows = [self._encode_batch(texts[i : i + batch_size]) for i in batches]
-        return np.ascontiguousarray(np.concatenate(rows), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        batches = [
+            [texts[i] for i in order[b : b + batch_size]] for b in range(0, len(texts), batch_size)
+        ]
+        if self.threads > 1 and len(batches) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            # onnxruntime releases the GIL while it runs, and a session may be
+            # run from several threads at once.
+            with ThreadPoolExecutor(self.threads) as pool:
+                rows = list(pool.map(self._encode_batch, batches))
+        else:
+            rows = [self._encode_batch(batch) for batch in batches]
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        vectors[order] = np.concatenate(rows)
+        return vectors
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokens.encode_batch(texts)
@@ -101,12 +130,27 @@ def agreement(fast: Embedder, reference: Embedder, texts: list[str]) -> float:
     return float(np.min(np.sum(fast.encode(texts) * reference.encode(texts), axis=1)))
 
 
-def export_onnx(embedder, folder: Path) -> dict | None:
+def spread_sample(texts: list[str], size: int = 32) -> list[str]:
+    """Up to `size` distinct texts, evenly spaced from the shortest to the longest.
+
+    >>> spread_sample(["a", "bbb", "cc", "dddd", "a"], 3)
+    ['a', 'bbb', 'dddd']
+    """
+    ordered = sorted(set(texts), key=lambda t: (len(t), t))
+    if len(ordered) <= size:
+        return ordered
+    step = (len(ordered) - 1) / (size - 1)
+    return [ordered[round(i * step)] for i in range(size)]
+
+
+def export_onnx(embedder, folder: Path, corpus: list[str] = ()) -> dict | None:
     """Write model.onnx and tokenizer.json into folder; their manifest entry, or None.
 
-    None means the model cannot take the fast path (another pooling, or an
-    export that does not reproduce the reference vectors); questions are then
-    encoded by sentence-transformers.
+    The export must reproduce the reference vectors (cosine >= AGREEMENT) on
+    PROBES and on a sample of `corpus`, the texts it is about to encode for
+    the index. None means the model cannot take the fast path (another
+    pooling, or an export that does not agree); questions and the corpus are
+    then encoded by sentence-transformers.
     """
     import torch
 
@@ -154,7 +198,9 @@ def export_onnx(embedder, folder: Path) -> dict | None:
         )
     tokenizer.save(str(tokens))
     staged = OnnxEmbedder(onnx, tokens, embedder.name, embedder.fingerprint, embedder.dimension)
-    if agreement(staged, embedder, PROBES) < AGREEMENT:
+    checked = PROBES + spread_sample(list(corpus))
+    lowest = agreement(staged, embedder, checked)
+    if lowest < AGREEMENT:
         onnx.unlink(missing_ok=True)
         tokens.unlink(missing_ok=True)
         return None
@@ -163,6 +209,8 @@ def export_onnx(embedder, folder: Path) -> dict | None:
     return {
         "model_sha256": embedder.fingerprint,
         "max_seq_length": int(model.max_seq_length),
+        "dimension": int(embedder.dimension),
+        "agreement": {"texts": len(checked), "lowest_cosine": round(lowest, 6)},
         "files": {
             name: {"bytes": (folder / name).stat().st_size, "sha256": file_sha256(folder / name)}
             for name in (ONNX_FILE, TOKENIZER_FILE)
@@ -207,4 +255,19 @@ def query_embedder(folder: Path, manifest: dict, embedder: Embedder, notify) -> 
         embedder.name,
         embedder.fingerprint,
         int(manifest["dimension"]),
+    )
+
+
+def corpus_embedder(folder: Path, entry: dict | None, embedder: Embedder) -> Embedder:
+    """What embeds the corpus of a build: the verified export in folder, on
+    every core, when the build has one (`entry`); otherwise embedder itself."""
+    if entry is None:
+        return embedder
+    return OnnxEmbedder(
+        folder / ONNX_FILE,
+        folder / TOKENIZER_FILE,
+        embedder.name,
+        embedder.fingerprint,
+        int(entry.get("dimension") or embedder.dimension),
+        threads=os.cpu_count() or 1,
     )

@@ -24,13 +24,18 @@ class Settings:
     # Questions longer than this are refused: nobody types a 2,000-character
     # question, and encoding one would be truncated by the model anyway.
     max_question_chars: int = 2000
-    # Corpora with more sentences than this get an approximate (HNSW) index:
-    # exact search over 100k 384-d vectors already takes several milliseconds
-    # on two cores, and its cost grows with every row.
+    # Corpora with more sentences than this get an approximate index: exact
+    # search over 100k 384-d vectors already takes several milliseconds on two
+    # cores, and its cost grows with every row.
     exact_index_limit: int = 100_000
-    # HNSW graph degree and build-time beam: the faiss defaults for text
-    # embeddings, a graph of about 256 bytes a vector on top of the vectors.
-    hnsw_neighbors: int = 32
-    hnsw_ef_construction: int = 80
-    # Search beam: wider finds more of the exact top 10 (recall) and costs time.
-    hnsw_ef_search: int = 256
+    # The approximate index is an inverted file (IVF) of about this many times
+    # sqrt(rows) lists, the faiss guideline; 4 gives 4096 lists at 1M rows.
+    # An HNSW graph was tried first: at 1M rows it took minutes longer to build
+    # and found fewer of the exact top 10 (see vector_index.py).
+    ivf_lists_per_root: int = 4
+    # Share of the lists searched per question: more finds more of the exact
+    # top 10 (recall) and costs time; 1/8 found 97% at 1M synthetic vectors.
+    ivf_probe_share: float = 0.125
+    # The lists hold 8-bit codes; this many times k candidates are re-ranked
+    # with the full vectors, so scores and order are exact.
+    ivf_refine_factor: int = 4

@@ -11,7 +11,7 @@ import pytest
 from assistant import cli
 from assistant.assistant import Assistant
 from assistant.embedding import SentenceTransformerEmbedder
-from assistant.onnx_embedding import ONNX_FILE, OnnxEmbedder
+from assistant.onnx_embedding import ONNX_FILE, PROBES, OnnxEmbedder
 from assistant.settings import Settings
 from assistant.store import build_index
 from tests.conftest import ROOT, SHARED, SHIPPED_CORPUS
@@ -138,3 +138,60 @@ def test_ask_on_a_built_index_does_not_import_torch(built):
     )
     assert "HEAVY [] 0" in done.stdout, done.stderr
     assert "readmission of persons" in done.stdout
+
+
+def test_index_sentences_are_encoded_by_the_verified_export_and_match_the_reference(
+    built, reference
+):
+    manifest = json.loads((built.index_dir / "manifest.json").read_text())
+    assert manifest["encoded_with"] == "OnnxEmbedder"
+    agreement = manifest["onnx"]["agreement"]
+    assert agreement["lowest_cosine"] >= 0.9999
+    assert agreement["texts"] > len(PROBES)  # the probes and a sample of the corpus
+    index = Assistant(built, reference).index
+    stored = index.sentence_vectors.reconstruct_n(0, len(index.sentences))
+    expected = reference.encode([s.text for s in index.sentences])
+    assert np.sum(stored * expected, axis=1).min() >= 0.9999
+
+
+def test_encoding_on_several_threads_gives_the_same_vectors_in_the_same_order(built, reference):
+    texts = [s.text for s in Assistant(built, reference).index.sentences]
+    texts = texts[::-1] + ["x", " ".join(["word"] * 300)]
+    files = (built.index_dir / "model.onnx", built.index_dir / "tokenizer.json")
+    one = OnnxEmbedder(*files, reference.name, reference.fingerprint, reference.dimension)
+    two = OnnxEmbedder(*files, reference.name, reference.fingerprint, reference.dimension, 2)
+    assert np.allclose(one.encode(texts, batch_size=4), two.encode(texts, batch_size=4), atol=1e-6)
+    assert np.allclose(one.encode(texts[:1]), one.encode(texts)[:1], atol=1e-5)
+
+
+def test_an_export_that_does_not_agree_is_dropped_and_the_reference_encodes_the_corpus(
+    tmp_path, reference, monkeypatch
+):
+    import assistant.onnx_embedding
+
+    monkeypatch.setattr(assistant.onnx_embedding, "AGREEMENT", 1.01)  # no export can agree
+    shutil.copytree(SHIPPED_CORPUS, tmp_path / "corpus")
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    index = build_index(settings, reference)
+    assert index.manifest["onnx"] is None
+    assert index.manifest["encoded_with"] == "SentenceTransformerEmbedder"
+    assert not (settings.index_dir / ONNX_FILE).exists()
+
+
+def test_adding_an_article_with_a_sound_export_does_not_import_torch(copy_of):
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from assistant.assistant import Assistant\n"
+        "from assistant.settings import Settings\n"
+        f"settings = Settings(corpus_dir=Path({str(copy_of.corpus_dir)!r}),"
+        f" index_dir=Path({str(copy_of.index_dir)!r}))\n"
+        "assistant = Assistant(settings)\n"
+        "assistant.add_document('rain.txt', b'Rain fell on Belgrade. Rivers rose.')\n"
+        "answer = assistant.ask('What rose?')\n"
+        "print('TORCH', 'torch' in sys.modules, answer.citations[0].text)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert "TORCH False Rivers rose." in done.stdout, done.stderr

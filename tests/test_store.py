@@ -100,19 +100,23 @@ def test_small_corpus_gets_an_exact_index_and_the_manifest_says_so(built, settin
     assert manifest["exact_index_limit"] == settings.exact_index_limit
 
 
-def test_corpus_above_the_exact_limit_gets_hnsw_recorded_in_the_manifest(tmp_path, corpus_dir):
+def test_corpus_above_the_exact_limit_gets_an_inverted_file_recorded_in_the_manifest(
+    tmp_path, corpus_dir
+):
     write(corpus_dir, "a.txt", ARTICLE)
     settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", exact_index_limit=2)
     build_index(settings, FakeEmbedder())
     manifest = json.loads((settings.index_dir / "manifest.json").read_text())
-    assert manifest["index_type"] == "IndexHNSWFlat"  # 3 sentences > 2
+    assert manifest["index_type"] == "IndexRefineFlat"  # 3 sentences > 2
+    assert manifest["approximate"] == {"lists": 1, "probe": 1, "refine_factor": 4.0}
     assert manifest["passage_index_type"] == "IndexFlatIP"  # 2 passages
+    assert manifest["passage_approximate"] is None
     index = load_index(settings, FakeEmbedder())
-    assert index.sentence_vectors.hnsw.efSearch == settings.hnsw_ef_search
     assert index.sentence_vectors.ntotal == 3
+    assert index.sentence_vectors.k_factor == settings.ivf_refine_factor
 
 
-def test_hnsw_index_gives_the_same_best_sentence_as_the_exact_one(tmp_path, corpus_dir):
+def test_approximate_index_gives_the_same_hits_and_scores_as_the_exact_one(tmp_path, corpus_dir):
     write(corpus_dir, "a.txt", ARTICLE)
     write(corpus_dir, "b.txt", "Rain fell on the capital. Rivers rose in the north.")
     found = []
@@ -120,8 +124,34 @@ def test_hnsw_index_gives_the_same_best_sentence_as_the_exact_one(tmp_path, corp
         folder = tmp_path / f"index-{limit}"
         settings = Settings(corpus_dir=corpus_dir, index_dir=folder, exact_index_limit=limit)
         retriever = Retriever(build_index(settings, FakeEmbedder()), FakeEmbedder())
-        found.append([h.sentence.text for h in retriever.search("Which rivers rose?", k=2)])
+        found.append([(h.row, round(h.score, 5)) for h in retriever.search("Which rivers rose?")])
     assert found[0] == found[1]
+
+
+def test_search_settings_of_an_approximate_index_apply_when_it_loads(tmp_path, corpus_dir):
+    import faiss
+
+    write(corpus_dir, "a.txt", ARTICLE)
+    folder = tmp_path / "index"
+    first = Settings(corpus_dir=corpus_dir, index_dir=folder, exact_index_limit=1)
+    build_index(first, FakeEmbedder())
+    later = Settings(
+        corpus_dir=corpus_dir, index_dir=folder, exact_index_limit=1, ivf_refine_factor=8
+    )
+    vectors = load_index(later, FakeEmbedder()).sentence_vectors
+    assert vectors.k_factor == 8
+    assert faiss.extract_index_ivf(vectors).nprobe == 1
+
+
+def test_rebuilding_an_approximate_index_reuses_its_vectors(tmp_path, corpus_dir):
+    write(corpus_dir, "a.txt", ARTICLE)
+    settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", exact_index_limit=1)
+    build_index(settings, FakeEmbedder())
+    write(corpus_dir, "b.txt", "Rain fell.")
+    embedder = FakeEmbedder()
+    index = open_index(settings, embedder)
+    assert embedder.calls == 1  # one sentence, which is also its own passage
+    assert index.sentence_vectors.ntotal == 4
 
 
 def test_adding_a_document_embeds_only_that_document(built, settings):
