@@ -249,12 +249,18 @@ def query_embedder(folder: Path, manifest: dict, embedder: Embedder, notify) -> 
             "(slower start; run `assistant index` to restore the fast path)"
         )
         return embedder
+    return exported(folder, embedder, int(manifest["dimension"]))
+
+
+def exported(folder: Path, embedder: Embedder, dimension: int, threads: int = 1) -> "OnnxEmbedder":
+    """The export in folder, encoding as `embedder` does (same name and fingerprint)."""
     return OnnxEmbedder(
         folder / ONNX_FILE,
         folder / TOKENIZER_FILE,
         embedder.name,
         embedder.fingerprint,
-        int(manifest["dimension"]),
+        dimension,
+        threads=threads,
     )
 
 
@@ -263,11 +269,5 @@ def corpus_embedder(folder: Path, entry: dict | None, embedder: Embedder) -> Emb
     every core, when the build has one (`entry`); otherwise embedder itself."""
     if entry is None:
         return embedder
-    return OnnxEmbedder(
-        folder / ONNX_FILE,
-        folder / TOKENIZER_FILE,
-        embedder.name,
-        embedder.fingerprint,
-        int(entry.get("dimension") or embedder.dimension),
-        threads=os.cpu_count() or 1,
-    )
+    dimension = int(entry.get("dimension") or embedder.dimension)
+    return exported(folder, embedder, dimension, threads=os.cpu_count() or 1)
