@@ -2,8 +2,8 @@
 
 Paragraphs are the non-blank lines of a document. Sentences are found by a rule
 splitter that knows common abbreviations ("Nov. 19", "Mr.", "U.S."), so it does
-not need a downloaded model. Passages are windows of consecutive sentences that
-never cross a paragraph. Every piece keeps character offsets into
+not need a downloaded model. Passages are windows of consecutive sentences, side
+by side, that never cross a paragraph. Every piece keeps character offsets into
 `Document.text`: `document.text[s.start:s.end] == s.text` always holds, which is
 what lets a citation point at the exact source characters.
 
@@ -132,7 +132,13 @@ def split_document(document: Document, window: int = 3) -> tuple[list[Sentence],
             sentences.append(sentence)
             in_paragraph.append(sentence)
         width = min(window, len(in_paragraph))
-        for i in range(len(in_paragraph) - width + 1):
+        # Windows side by side, the last one flush with the paragraph's end: every
+        # sentence gets a passage, at a third of the texts to embed that windows
+        # sliding by one sentence cost (same answers on the dev and SQuAD sets).
+        starts = list(range(0, len(in_paragraph) - width + 1, width))
+        if starts[-1] != len(in_paragraph) - width:
+            starts.append(len(in_paragraph) - width)
+        for i in starts:
             first, last = in_paragraph[i], in_paragraph[i + width - 1]
             passages.append(
                 Passage(

@@ -37,7 +37,7 @@ from assistant.lexical import BM25
 from assistant.settings import Settings
 from assistant.vector_index import all_vectors, approximate_entry, faiss_kind, make_faiss, tune
 
-FORMAT = "assistant-index/1"
+FORMAT = "assistant-index/2"  # 2: passages side by side, not sliding
 Progress = Callable[[str], None]
 
 

@@ -54,3 +54,11 @@ def test_passages_never_cross_a_paragraph():
     assert [(p.first, p.last) for p in passages] == [(1, 3), (2, 4), (5, 5)]
     assert all("\n" not in p.text for p in passages)
     assert [s.paragraph for s in sentences] == [1, 1, 1, 1, 2]
+
+
+def test_passages_sit_side_by_side_and_cover_every_sentence():
+    document = Document("d", "D", "One. Two. Three. Four. Five. Six. Seven.", None, "d.txt")
+    sentences, passages = split_document(document, window=3)
+    assert [(p.first, p.last) for p in passages] == [(1, 3), (4, 6), (5, 7)]
+    covered = {n for p in passages for n in range(p.first, p.last + 1)}
+    assert covered == {s.number for s in sentences}
