@@ -123,6 +123,13 @@ def test_assistant_index_restores_a_missing_export(copy_of, reference, capsys):
     assert isinstance(assistant.index and assistant.retriever.embedder, OnnxEmbedder)
 
 
+def run_python(code: str) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter, so that sys.modules shows what it imported."""
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
 def test_ask_on_a_built_index_does_not_import_torch(built):
     code = (
         "import sys\n"
@@ -133,9 +140,7 @@ def test_ask_on_a_built_index_does_not_import_torch(built):
         " if m in sys.modules]\n"
         "print('HEAVY', heavy, code)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+    done = run_python(code)
     assert "HEAVY [] 0" in done.stdout, done.stderr
     assert "readmission of persons" in done.stdout
 
@@ -191,7 +196,5 @@ def test_adding_an_article_with_a_sound_export_does_not_import_torch(copy_of):
         "answer = assistant.ask('What rose?')\n"
         "print('TORCH', 'torch' in sys.modules, answer.citations[0].text)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+    done = run_python(code)
     assert "TORCH False Rivers rose." in done.stdout, done.stderr
