@@ -119,8 +119,8 @@ class Composer:
         s = self.index.sentences[rows[0]]
         return f"The article says (paragraph {s.paragraph}):\n\n> {sentences}"
 
-    def bullets(self, rows: list[int], noun: str) -> tuple[str, int]:
-        """A bulleted list of items cut from the sentences, and the item count.
+    def bullets(self, rows: list[int], noun: str) -> str:
+        """A bulleted list of items cut from the sentences, counted in its framing.
 
         A sentence without an enumeration is one item; a sentence that only
         announces the list ("... exchanged several documents") leads it instead.
@@ -140,9 +140,8 @@ class Composer:
         sources = "\n".join(
             f"[{n}] {self.index.sentences[row].text}" for n, row in enumerate(rows, start=1)
         )
-        return f"{framing}{lead}\n\n" + "\n".join(
-            lines
-        ) + f"\n\nCited sentences:\n\n{sources}", count
+        items = "\n".join(lines)
+        return f"{framing}{lead}\n\n{items}\n\nCited sentences:\n\n{sources}"
 
     def announces(self, row: int, next_row: int) -> bool:
         current, following = self.index.sentences[row], self.index.sentences[next_row]

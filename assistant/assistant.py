@@ -18,7 +18,7 @@ from assistant.corpus import Document, corpus_files, parse_document
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import CorpusError, QuestionError
 from assistant.items import enumeration
-from assistant.question import analyze, is_plural_head
+from assistant.question import analyze, plural_head
 from assistant.retrieve import Retriever
 from assistant.select import Selector
 from assistant.settings import Settings
@@ -144,15 +144,14 @@ class Assistant:
             lambda e: not self.answerability.refusal(analysis, e),
         )
         rows += [row for row in bridges if row not in rows]
+        if intent == "quote":
+            rows.sort()  # a quote reads in the article's order
         scores = {e.row: e.relevance for e in evidence}
         citations = self.composer.citations(rows, scores)
         single_sentence = len(rows) == 1 and not enumeration(self.index.sentences[rows[0]].text)
         if intent == "list" and not single_sentence:
-            noun = self.list_noun(turn.query)
-            text, _ = self.composer.bullets(rows, noun)
+            text = self.composer.bullets(rows, plural_head(turn.query) or "items")
         elif intent == "quote":
-            rows = sorted(rows)
-            citations = self.composer.citations(rows, scores)
             text = self.composer.quote(rows)
         else:
             text = self.composer.fact(rows, with_date=analysis.wh == "when")
@@ -166,13 +165,6 @@ class Assistant:
             rows=tuple(rows),
             focus_index=rows.index(max(rows, key=lambda r: scores.get(r, -1.0))),
         )
-
-    @staticmethod
-    def list_noun(query: str) -> str:
-        match = re.search(r"\b(?:which|what)\s+(?:of\s+the\s+)?(\w+)", query, re.I)
-        if match and is_plural_head(query):
-            return match.group(1).lower()
-        return "items"
 
     def add_document(self, name: str, data: bytes, progress: Progress | None = None) -> Document:
         """Save an uploaded article into the corpus folder and index it.

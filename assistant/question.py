@@ -65,21 +65,21 @@ class Question:
     measured: str | None = None  # what a quantity question counts ("tanks", "population")
 
 
-def is_plural_head(question: str) -> bool:
-    """Whether the noun right after which/what is plural ("which documents").
+def plural_head(question: str) -> str | None:
+    """The noun right after which/what, when it is plural ("which documents").
 
-    >>> is_plural_head("Which libraries made an agreement?")
+    >>> plural_head("Which libraries made an agreement?")
+    'libraries'
+    >>> plural_head("What protocol was signed?") is None
     True
-    >>> is_plural_head("What protocol was signed?")
-    False
     """
-    match = re.search(r"\b(?:which|what)\s+(?:of\s+the\s+)?(?:\w+\s+)??(\w+)\b", question, re.I)
+    match = re.search(r"\b(?:which|what)\s+(?:of\s+the\s+)?(\w+)\b", question, re.I)
     if not match:
-        return False
+        return None
     word = match.group(1).lower()
     if word in STOPWORDS or word in {"did", "was", "were", "is", "are", "does", "do", "has"}:
-        return False
-    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+        return None
+    return word if word.endswith("s") and not word.endswith(("ss", "us", "is")) else None
 
 
 def proper_names(question: str) -> list[str]:
@@ -105,7 +105,7 @@ def analyze(question: str) -> Question:
     wh = "yes-no" if YES_NO.match(question) else (wh_match.group(1).lower() if wh_match else "")
     if QUOTE.search(question):
         intent = "quote"
-    elif LIST_CUE.search(question) or (wh in {"which", "what"} and is_plural_head(question)):
+    elif LIST_CUE.search(question) or (wh in {"which", "what"} and plural_head(question)):
         intent = "list"
     else:
         intent = "fact"
