@@ -156,6 +156,7 @@ class Selector:
         self.index = index
         self.encode = encode
         self.row_of = {(s.doc_id, s.number): i for i, s in enumerate(index.sentences)}
+        self._by_opening: dict[str, list[str]] | None = None  # built on first need
         self.actors: list[frozenset[str]] = []
         for row in range(len(index.sentences)):
             self.actors.append(self.leading_names(row))
@@ -216,7 +217,13 @@ class Selector:
         return result
 
     def nearby_vocabulary(self, term: str) -> list[str]:
-        return [known for known in self.index.bm25.vocab if known[:2] == term[:2]]
+        """Corpus words with the term's first two letters: the only ones
+        similar_stems can accept, looked up without scanning the vocabulary."""
+        if self._by_opening is None:
+            self._by_opening = {}
+            for known in self.index.bm25.vocab:
+                self._by_opening.setdefault(known[:2], []).append(known)
+        return self._by_opening.get(term[:2], [])
 
     def weigh(self, question: Question, hits: list[Hit], intent: str = "fact") -> list[Evidence]:
         weights = {t: self.weight(t) for t in question.terms}
