@@ -18,24 +18,9 @@ import re
 
 from assistant.lexical import stem, words
 from assistant.question import Question
+from assistant.rank import NUMBER, TIME
 from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, plain, similar_stems
 
-NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
-    r"handful|few|several|half|quarter|double|twice|triple)\b",
-    re.IGNORECASE,
-)
-TIME = re.compile(
-    r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
-    r"[a-z]*\.?\s+\d|\b(?:january|february|march|april|june|july|august|september|october|"
-    r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
-    r"yesterday|tomorrow|tonight|spring|summer|autumn|winter)\b|\b(?:last|next|this|"
-    r"earlier|later)\s+(?:week|month|year|decade|century)\b|\b\w+\s+(?:days|weeks|months|"
-    r"years|decades|centuries)\s+(?:ago|later|earlier)\b|\bcentur(?:y|ies)\b|\b\d{2,4}s\b|"
-    r"\b(?:in|since|until|by|from|after|before)\s+\d{3,4}\b",
-    re.IGNORECASE,
-)
 MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks of it
 NAME_MARGIN = 0.05  # how far below the best a sentence with the name it lacks may be
 TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be

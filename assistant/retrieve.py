@@ -34,6 +34,8 @@ class Hit:
     dense: float  # cosine of the query with the sentence
     context: float  # best cosine of the query with a passage holding the sentence
     lexical: float  # BM25 score of the sentence
+    before: float = 0.0  # cosine with the sentence before in the paragraph (0 when none)
+    after: float = 0.0  # cosine with the sentence after in the paragraph (0 when none)
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> dict[int, float]:
@@ -78,6 +80,27 @@ def score_fusion(scores: list[np.ndarray]) -> np.ndarray:
     return np.sum([min_max(np.asarray(s, dtype=np.float64)) for s in scores], axis=0)
 
 
+def neighbours(sentences: list[Sentence]) -> list[tuple[int | None, int | None]]:
+    """Rows of the sentences just before and after each one in its paragraph.
+
+    >>> s = [Sentence("d", 1, 1, 0, 1, "A"), Sentence("d", 1, 2, 2, 3, "B"),
+    ...      Sentence("d", 2, 3, 5, 6, "C")]
+    >>> neighbours(s)
+    [(None, 1), (0, None), (None, None)]
+    """
+
+    def same_paragraph(a: int, b: int) -> bool:
+        if not 0 <= b < len(sentences):
+            return False
+        x, y = sentences[a], sentences[b]
+        return (x.doc_id, x.paragraph) == (y.doc_id, y.paragraph) and abs(x.number - y.number) == 1
+
+    return [
+        (i - 1 if same_paragraph(i, i - 1) else None, i + 1 if same_paragraph(i, i + 1) else None)
+        for i in range(len(sentences))
+    ]
+
+
 class Retriever:
     def __init__(
         self,
@@ -102,6 +125,7 @@ class Retriever:
         self.passage_rows = [
             [row_of[(p.doc_id, n)] for n in range(p.first, p.last + 1)] for p in index.passages
         ]
+        self.beside = neighbours(index.sentences)
         self.passages_of: dict[int, list[int]] = {}
         for p_row, rows in enumerate(self.passage_rows):
             for row in rows:
@@ -159,6 +183,17 @@ class Retriever:
             for p in self.passages_of.get(row, [])
         ]
         dense = float(vector @ q)
+        before, after = (
+            0.0 if near is None else float(self.index.sentence_vectors.reconstruct(near) @ q)
+            for near in self.beside[row]
+        )
         return Hit(
-            row, self.index.sentences[row], fused, dense, max(context, default=dense), lexical
+            row,
+            self.index.sentences[row],
+            fused,
+            dense,
+            max(context, default=dense),
+            lexical,
+            before,
+            after,
         )

@@ -23,7 +23,8 @@ import numpy as np
 from assistant.items import enumeration
 from assistant.lexical import fold, stem, tokenize
 from assistant.question import Question
-from assistant.retrieve import Hit
+from assistant.rank import kind_features, novelty, score
+from assistant.retrieve import Hit, neighbours
 from assistant.store import Index
 
 # Openers that make a sentence lean on the one before it.
@@ -52,10 +53,9 @@ FACT_MARGIN = 0.06  # a second sentence must be this close to the best to join a
 CLEAR_DROP = 0.05  # a smaller widest drop is noise, not the edge of a list
 LIST_SPAN = 0.3  # list members are looked for this far below the best
 CHAIN_MARGIN = 0.5  # a continuation sentence joins a list unless it is this far below the best
-COVERAGE_WEIGHT = 0.35  # how much matching the question's own words adds to cosine
-PHRASE_WEIGHT = 0.3  # and matching them in the same order, as a phrase
+LIST_COVERAGE = 0.35  # how much matching the question's words adds to a list member's cosine
 LIST_BONUS = 0.1  # a list question prefers sentences that enumerate
-SUBJECT_BONUS = 0.2  # "What did X say?" prefers sentences where X is the actor
+SUBJECT_BONUS = 1.0  # larger than any gap the features make: X acting comes first
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ class Selector:
         self.index = index
         self.encode = encode
         self.row_of = {(s.doc_id, s.number): i for i, s in enumerate(index.sentences)}
+        self.beside = neighbours(index.sentences)
         self._by_opening: dict[str, list[str]] | None = None  # built on first need
         self.actors: list[frozenset[str]] = []
         for row in range(len(index.sentences)):
@@ -225,24 +226,63 @@ class Selector:
                 self._by_opening.setdefault(known[:2], []).append(known)
         return self._by_opening.get(term[:2], [])
 
-    def weigh(self, question: Question, hits: list[Hit], intent: str = "fact") -> list[Evidence]:
+    def describe(
+        self, question: Question, hits: list[Hit]
+    ) -> list[tuple[frozenset[str], float, dict[str, float]]]:
+        """Per hit: the question terms it matches, its coverage of the question's
+        words, and its features for rank.py."""
         weights = {t: self.weight(t) for t in question.terms}
         total = sum(weights.values()) or 1.0
         soft = self.soft_matches(question, hits)
-        evidence = []
+        terms = frozenset(question.terms)
+        top_lexical = max((h.lexical for h in hits), default=0.0) or 1.0
+        described = []
         for i, hit in enumerate(hits):
             matched = self.matched(question.terms, hit.row)
             exact = sum(weights[t] for t in matched)
             near = sum(weights[t] * float(closeness[i]) for t, closeness in soft.items())
             coverage = (exact + near) / total
-            similarity = max(hit.dense, (hit.dense + hit.context) / 2)
-            relevance = similarity + COVERAGE_WEIGHT * coverage
-            if intent != "list":
-                # A list's sentences share the question's words, not its phrasing.
-                relevance += PHRASE_WEIGHT * phrase_share(question.terms, hit.sentence.text)
-            if intent == "list" and enumeration(hit.sentence.text):
-                relevance += LIST_BONUS
-            if question.subject and question.subject in self.actors[hit.row]:
+            before, after = (
+                frozenset() if row is None else self.matched(question.terms, row)
+                for row in self.beside[hit.row]
+            )
+            features = {
+                "dense": hit.dense,
+                "context": hit.context,
+                "lexical": hit.lexical / top_lexical,
+                "coverage": coverage,
+                "phrase": phrase_share(question.terms, hit.sentence.text),
+                "new": novelty(terms, hit.sentence.text),
+                "before_adds": sum(weights[t] for t in before - matched) / total,
+                "after_adds": sum(weights[t] for t in after - matched) / total,
+                "before": hit.before,
+                "after": hit.after,
+                "before_coverage": sum(weights[t] for t in before) / total,
+                **kind_features(question.wh, terms, hit.sentence.text),
+            }
+            described.append((matched, coverage, features))
+        return described
+
+    def weigh(self, question: Question, hits: list[Hit], intent: str = "fact") -> list[Evidence]:
+        # "What did X say?" asks about X and nothing else: any sentence naming X
+        # covers it, so the ones where X acts must come first. With more words
+        # ("What did X invent?") coverage tells the sentences apart.
+        subject = question.subject and stem(question.subject)
+        about_actor = bool(subject) and set(question.terms) <= {subject}
+        evidence = []
+        for hit, (matched, coverage, features) in zip(
+            hits, self.describe(question, hits), strict=True
+        ):
+            if intent == "list":
+                # The fitted weights pick the one sentence that answers; a list wants
+                # every sentence that names what was asked, so cosine and coverage
+                # alone rank it, and enumerations come first.
+                similarity = max(hit.dense, (hit.dense + hit.context) / 2)
+                relevance = similarity + LIST_COVERAGE * coverage
+                relevance += LIST_BONUS if enumeration(hit.sentence.text) else 0.0
+            else:
+                relevance = score(features)
+            if about_actor and question.subject in self.actors[hit.row]:
                 relevance += SUBJECT_BONUS
             evidence.append(Evidence(hit, matched, coverage, relevance))
         return sorted(evidence, key=lambda e: (-e.relevance, e.row))
