@@ -16,7 +16,8 @@ lacks. This module does not rank or choose the sentences to cite; see select.py.
 
 import re
 
-from assistant.lexical import stem, words
+from assistant.lexical import stem
+from assistant.names import mentions
 from assistant.question import Question
 from assistant.rank import NUMBER, TIME
 from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, plain, similar_stems
@@ -48,14 +49,13 @@ class Answerability:
         """The question's names that the sentence's paragraph does not have."""
         if not question.names:
             return []
-        context_words = {stem(w) for w in words(plain(self.paragraph_text(row)))}
-        return [
-            name
-            for name in question.names
-            if not any(similar_stems(stem(plain(name)), w) for w in context_words)
-        ]
+        paragraph = self.paragraph_text(row)
+        return [name for name in question.names if not mentions(name, paragraph)]
 
     def has_name(self, name: str, row: int) -> bool:
+        """In the sentence, or the actor a leading "He" stands for."""
+        if mentions(name, self.selector.index.sentences[row].text):
+            return True
         return any(similar_stems(stem(plain(name)), s) for s in self.selector.stems[row])
 
     def refusal(
@@ -89,6 +89,8 @@ class Answerability:
         """Whether the sentence has the word, or a word close to it in meaning
         ("casualties" and "killed"), judged by the word's cosine with the sentence."""
         if any(similar_stems(stem(word), s) for s in self.selector.stems[evidence.row]):
+            return True
+        if word in ("percent", "percentage") and "%" in evidence.hit.sentence.text:
             return True
         vector = self.selector.encode([word])[0]
         sentence = self.selector.index.sentence_vectors.reconstruct(evidence.row)

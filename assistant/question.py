@@ -139,15 +139,19 @@ def measured_thing(question: str) -> str | None:
     ('tanks', 'gdp')
     >>> measured_thing("What was the number of visitors?")
     'visitors'
+    >>> measured_thing("What is the total number of professors at Harvard?")
+    'professors'
     """
     lowered = [w for w in words(question) if w not in STOPWORDS]
     counted = re.search(r"\bhow\s+(?:many|much)\s+(\w+)", question, re.I)
     if counted and fold(counted.group(1)) not in STOPWORDS:
         return fold(counted.group(1))
+    generic = {"number", "amount", "total", "count", "figure", "sum"}
     for i, word in enumerate(lowered):
         if word in QUANTITY_NOUNS:
-            generic = word in {"number", "amount", "total", "count", "figure", "sum"}
-            return lowered[i + 1] if generic and i + 1 < len(lowered) else word
+            # "the total number of professors" counts professors
+            rest = [w for w in lowered[i:] if w not in generic]
+            return rest[0] if word in generic and rest else word
     return None
 
 

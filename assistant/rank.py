@@ -23,7 +23,8 @@ from assistant.lexical import STOPWORDS, stem, words
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
-    r"handful|few|several|half|quarter|double|twice|triple)\b",
+    r"handful|few|several|half|quarter|double|twice|triple|single|both|pair|couple|none|zero)\b"
+    r"|%",
     re.IGNORECASE,
 )
 TIME = re.compile(

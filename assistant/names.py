@@ -1,0 +1,134 @@
+"""Whether a text mentions a name, figure or acronym that a question uses.
+
+A question and its source rarely spell a name the same way: "EU" and "European
+Union", "U.N." and "UN", "10000" and "10,000", "5" and "five", "Israelis" and
+"Israel", "Shirly" and "Shirley", "Mongke" and "Möngke". Each form here is
+general English usage; none comes from one article.
+
+This module only matches; answerable.py decides what a missing name means.
+"""
+
+import re
+
+from assistant.lexical import stem, words
+from assistant.select import plain, similar_stems
+
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+    "first": "1", "second": "2", "third": "3", "once": "1", "twice": "2",
+}  # fmt: skip
+ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6"}
+# Endings that make a people or an adjective of a place name (Israel -> Israelis).
+DEMONYM = ("i", "is", "an", "ans", "ian", "ians", "ese", "ish", "ern", "n", "ns")
+# Small words inside a name that its acronym skips ("Bank of England" -> BoE).
+LINKS = frozenset("of and for de du la".split())
+
+
+def figures(text: str) -> set[str]:
+    """The numbers a text states, as digits without separators.
+
+    >>> sorted(figures("By 1883, five engines gave 10,000 hp in World War II."))
+    ['10000', '1883', '2', '5']
+    """
+    found = {n.replace(",", "") for n in re.findall(r"\d[\d,]*\d|\d", text)}
+    for word in words(text):
+        found.add(NUMBER_WORDS.get(word) or ROMAN.get(word) or "")
+    found.discard("")
+    return found
+
+
+def acronyms(text: str) -> set[str]:
+    """Initials of runs of capitalized words, and dotted abbreviations, folded.
+
+    >>> found = acronyms("Treaties of the European Union, the U.N. and the Bank of England.")
+    >>> sorted(a for a in found if a in {"eu", "un", "be", "boe", "wwii"})
+    ['be', 'boe', 'eu', 'un']
+    >>> "wwii" in acronyms("After World War II, the city grew.")
+    True
+    """
+    found = {a.replace(".", "").lower() for a in re.findall(r"\b(?:[A-Z]\.){2,}", text)}
+    run: list[str] = []
+    for token in re.findall(r"[\w’'-]+", text) + [""]:
+        if token[:1].isupper() or (run and token in LINKS):
+            run.append(token)
+            continue
+        while run and run[-1] in LINKS:
+            run.pop()
+        for initials in (
+            "".join(t[0] for t in run if t not in LINKS),  # Bank of England: BE
+            "".join(t[0] for t in run),  # and BoE
+        ):
+            for i in range(len(initials)):
+                for j in range(i + 2, len(initials) + 1):
+                    found.add(initials[i:j].lower())
+        for i, t in enumerate(run):
+            if t.isupper():  # "World War II": the numeral is kept whole
+                found.update(("".join(x[0] for x in run[j:i]) + t).lower() for j in range(i))
+        run = []
+    return found
+
+
+def close_spelling(a: str, b: str) -> bool:
+    """One letter apart (added, dropped or changed), for words of five letters or more.
+
+    >>> close_spelling("shirly", "shirley"), close_spelling("celeron", "celoron")
+    (True, True)
+    >>> close_spelling("paris", "perks")
+    False
+    """
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[0] != b[0]:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def same_name(name: str, word: str) -> bool:
+    """The name and the word are one name, in another form or spelling.
+
+    >>> same_name("israelis", "israel"), same_name("northern", "north")
+    (True, True)
+    >>> same_name("iran", "iraq")
+    False
+    """
+    if name == word or close_spelling(name, word):
+        return True
+    short, long_ = sorted((name, word), key=len)
+    return len(short) >= 4 and long_.startswith(short) and long_[len(short) :] in DEMONYM
+
+
+def mentions(name: str, text: str) -> bool:
+    """Whether the text mentions the (folded) name a question uses.
+
+    >>> mentions("eu", "None of the treaties of the European Union did.")
+    True
+    >>> mentions("10000", "engines of 10,000 hp"), mentions("mongke", "Möngke Khan")
+    (True, True)
+    >>> mentions("france", "The president of Serbia spoke.")
+    False
+    """
+    name = plain(name)
+    if name.isdigit():
+        return name in figures(text)
+    flat = [plain(w) for w in words(text)]
+    if any(same_name(name, w) for w in flat):
+        return True
+    stemmed = stem(name)
+    if any(similar_stems(stemmed, stem(w)) for w in flat):
+        return True
+    return len(name) <= 6 and name in acronyms(plain_caps(text))
+
+
+def plain_caps(text: str) -> str:
+    """Accents stripped, case kept (acronyms need the capitals)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
