@@ -48,7 +48,7 @@ CONTINUES = re.compile(
 )
 SIMILARITY_FLOOR = 0.15  # below this cosine MiniLM pairs are unrelated text
 SOFT_SCALE = 0.25  # a word-to-sentence cosine this high counts as a full match
-TOO_CLOSE = 0.07  # a runner-up this close to the best is cited too
+TOO_CLOSE = 0.1  # a runner-up this close to the best is cited too (in rank.py units)
 FACT_MARGIN = 0.06  # a second sentence must be this close to the best to join a fact
 CLEAR_DROP = 0.05  # a smaller widest drop is noise, not the edge of a list
 LIST_SPAN = 0.3  # list members are looked for this far below the best
