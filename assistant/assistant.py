@@ -89,10 +89,16 @@ class Assistant:
             question = check_question(question, self.settings.max_question_chars)
         except QuestionError as problem:
             return Answer(str(question)[:200], "", f"{problem}.", False, error=str(problem))
-        turn = resolve(question, list(history))
+        turn = resolve(question, list(history), self.closeness)
         if turn.quote_rows:
             return self.quote(question, turn)
         return self.search(question, turn)
+
+    def closeness(self, word: str, words: list[str]) -> list[float]:
+        """Cosines of the word with each of the words, by the question encoder."""
+        _ = self.index  # opening the index sets up the question encoder
+        vectors = self.retriever.embedder.encode([word, *words])
+        return [float(v @ vectors[0]) for v in vectors[1:]]
 
     def quote(self, question: str, turn: Turn) -> Answer:
         rows = list(turn.quote_rows)

@@ -15,11 +15,15 @@ A question with none of these marks is self-contained and searched as typed.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer import Answer
 from assistant.lexical import STOPWORDS, fold, stem
 from assistant.question import FRAME_WORDS, analyze, proper_names
+
+# closeness(word, words): how alike in meaning the word is to each of the words.
+Closeness = Callable[[str, list[str]], list[float]]
 
 SELECT_AMONG = re.compile(
     r"^\s*(?:which|what|who)\s+(?:one|ones|of\s+(?:them|these|those|the\s+above))\b", re.I
@@ -77,29 +81,43 @@ def person(history: list[Answer]) -> str | None:
     return None
 
 
-def swap_topic(previous_query: str, new_topic: str) -> str:
+def swap_topic(previous_query: str, new_topic: str, closeness: Closeness | None = None) -> str:
     """The previous question asked about a new topic.
 
     >>> swap_topic("Was tourism part of the agenda?", "healthcare")
     'Was healthcare part of the agenda?'
+    >>> like = lambda word, words: [float(w == "healthcare") for w in words]
+    >>> swap_topic("Did the leaders discuss healthcare?", "agriculture", like)
+    'Did the leaders discuss agriculture?'
     """
     analysis = analyze(previous_query)
-    # The topic is the first content word the question is about; in "Was tourism
-    # part of the agenda?" that is "tourism" ("part" is a frame word).
-    for token in re.findall(r"[\w’'-]+", previous_query):
-        low = fold(token)
-        if low in STOPWORDS or low in FRAME_WORDS or stem(low) not in analysis.terms:
-            continue
-        return re.sub(rf"\b{re.escape(token)}\b", new_topic, previous_query, count=1)
-    return f"{previous_query} {new_topic}"
+    # In "Was tourism part of the agenda?" the candidates are "tourism" and
+    # "agenda" ("part" is a frame word).
+    candidates = [
+        token
+        for token in re.findall(r"[\w’'-]+", previous_query)
+        if fold(token) not in STOPWORDS
+        and fold(token) not in FRAME_WORDS
+        and stem(fold(token)) in analysis.terms
+    ]
+    if not candidates:
+        return f"{previous_query} {new_topic}"
+    # The new topic takes the place of the word most like it ("agriculture" of
+    # "healthcare", not of "leaders"); without a model, of the first one.
+    topic = candidates[0]
+    if closeness is not None and len(candidates) > 1:
+        scores = closeness(new_topic, candidates)
+        topic = candidates[max(range(len(candidates)), key=lambda i: (scores[i], -i))]
+    return re.sub(rf"\b{re.escape(topic)}\b", new_topic, previous_query, count=1)
 
 
 def given_rows(history: list[Answer]) -> tuple[int, ...]:
     return tuple(sorted({row for answer in history for row in answer.rows}))
 
 
-def resolve(question: str, history: list[Answer]) -> Turn:
-    """The standalone reading of `question` after `history` (oldest first)."""
+def resolve(question: str, history: list[Answer], closeness: Closeness | None = None) -> Turn:
+    """The standalone reading of `question` after `history` (oldest first);
+    `closeness(word, words)` scores how alike in meaning words are (cosines)."""
     if not history:
         return Turn(question)
     last = history[-1]
@@ -115,7 +133,7 @@ def resolve(question: str, history: list[Answer]) -> Turn:
         return Turn(last.query, skip=given_rows(history))
     carried = CARRY.match(question)
     if carried and len(carried.group(1).split()) <= 4:
-        return Turn(swap_topic(last.query, carried.group(1)))
+        return Turn(swap_topic(last.query, carried.group(1), closeness))
     resolved = question
     name = person(history)
     if name and PERSON_PRONOUN.search(resolved):

@@ -53,7 +53,8 @@ FACT_MARGIN = 0.06  # a second sentence must be this close to the best to join a
 CLEAR_DROP = 0.05  # a smaller widest drop is noise, not the edge of a list
 LIST_SPAN = 0.3  # list members are looked for this far below the best
 CHAIN_MARGIN = 0.5  # a continuation sentence joins a list unless it is this far below the best
-LIST_COVERAGE = 0.35  # how much matching the question's words adds to a list member's cosine
+PLAIN_COVERAGE = 0.35  # without fitted weights: what matching the question's words adds
+PLAIN_PHRASE = 0.3  # and matching them in the same order, as a phrase
 LIST_BONUS = 0.1  # a list question prefers sentences that enumerate
 SUBJECT_BONUS = 1.0  # larger than any gap the features make: X acting comes first
 
@@ -273,13 +274,17 @@ class Selector:
         for hit, (matched, coverage, features) in zip(
             hits, self.describe(question, hits), strict=True
         ):
-            if intent == "list":
-                # The fitted weights pick the one sentence that answers; a list wants
-                # every sentence that names what was asked, so cosine and coverage
-                # alone rank it, and enumerations come first.
+            if intent == "list" or question.wh == "yes-no":
+                # The fitted weights pick the one sentence that holds an answer to a
+                # wh-question. A list wants every sentence that names what was asked,
+                # and "Did they discuss X?" the sentence that names X: cosine and
+                # coverage rank those, enumerations first for a list.
                 similarity = max(hit.dense, (hit.dense + hit.context) / 2)
-                relevance = similarity + LIST_COVERAGE * coverage
-                relevance += LIST_BONUS if enumeration(hit.sentence.text) else 0.0
+                relevance = similarity + PLAIN_COVERAGE * coverage
+                if intent == "list":
+                    relevance += LIST_BONUS if enumeration(hit.sentence.text) else 0.0
+                else:
+                    relevance += PLAIN_PHRASE * features["phrase"]
             else:
                 relevance = score(features)
             if about_actor and question.subject in self.actors[hit.row]:
@@ -350,7 +355,7 @@ class Selector:
         # answered alike by several sentences ("Was tourism on the agenda?").
         widen = question.wh in {"what", "which", "yes-no", ""} and intent != "quote"
         for e in evidence[1:] if widen else ():
-            same_words = e.matched and e.matched >= best.matched
+            same_words = best.matched and e.matched >= best.matched
             same_actor = not question.subject or question.subject in self.actors[e.row]
             if same_words and same_actor and e.relevance >= best.relevance - FACT_MARGIN:
                 chosen.append(e.row)

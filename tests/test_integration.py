@@ -49,3 +49,11 @@ def test_question_outside_the_article_is_refused(assistant):
     answer = assistant.ask("Who is the president of France?")
     assert not answer.found
     assert "does not answer" in answer.text
+
+
+def test_and_x_replaces_the_word_most_like_x(assistant):
+    first = assistant.ask("Did the leaders discuss healthcare?")
+    assert "healthcare" in first.citations[0].text
+    second = assistant.ask("And agriculture?", [first])
+    assert second.query == "Did the leaders discuss agriculture?"
+    assert any("agriculture" in c.text for c in second.citations)
