@@ -45,17 +45,17 @@ WEIGHTS = {
     "dense": 0.295,  # cosine of the question with the sentence
     "context": 0.705,  # best cosine with a passage holding the sentence
     "lexical": 0.177,  # BM25, as a share of the best BM25 among the candidates
-    "coverage": 0.556,  # IDF-weighted share of the question's words in the sentence
+    "coverage": 0.555,  # IDF-weighted share of the question's words in the sentence
     "phrase": 0.104,  # share of the question's word pairs found in the same order
     "date": 0.253,  # a "when" question, and the sentence has a date or time
-    "figure": 0.178,  # a "how many/much" question, and the sentence has a number
+    "figure": 0.176,  # a "how many/much" question, and the sentence has a number
     "place": 0.062,  # a "where" question, and the sentence names something new
     "new": 0.206,  # share of the sentence's words the question does not use
     "before_adds": 0.516,  # share of the question's words only the sentence before has
     "after_adds": 0.170,  # same for the sentence after
     "before": -0.014,  # cosine of the question with the sentence before
     "after": -0.062,  # and with the sentence after
-    "before_coverage": -0.097,  # the sentence before's own coverage: it may be the answer
+    "before_coverage": -0.096,  # the sentence before's own coverage: it may be the answer
 }
 
 

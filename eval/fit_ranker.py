@@ -1,6 +1,6 @@
 """Fit the weights of assistant/rank.py on SQuAD 2.0, apart from the evaluation sample.
 
-    python eval/fit_ranker.py ../shared/data/external/squad2_dev_cs224n.json
+    .venv/bin/python eval/fit_ranker.py ../shared/data/external/squad2_dev_cs224n.json
 
 The answerable questions that `assistant eval --format squad` does not ask (the
 rest of each article, seed 0) are the training set: each question's retrieved
