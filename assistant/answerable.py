@@ -19,7 +19,7 @@ import re
 from assistant.lexical import stem
 from assistant.names import mentions
 from assistant.question import Question
-from assistant.rank import NUMBER, TIME
+from assistant.rank import EXTENT, NUMBER, TIME
 from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, plain, similar_stems
 
 MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks of it
@@ -83,6 +83,8 @@ class Answerability:
                 return f"it gives no figure for “{question.measured}”"
         if question.wh == "when" and not TIME.search(text):
             return "it gives no date or time for this"
+        if question.extent and not EXTENT.search(text):
+            return "it gives no length, age, size or frequency for this"
         return ""
 
     def mentions(self, word: str, evidence: Evidence) -> bool:

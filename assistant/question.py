@@ -24,6 +24,7 @@ LIST_CUE = re.compile(
     re.IGNORECASE,
 )
 WH = re.compile(r"\b(how many|how much|who|whom|whose|when|where|why|how|which|what)\b", re.I)
+EXTENT = re.compile(r"\bhow\s+(?:long|old|far|tall|high|big|large|deep|wide|often)\b", re.I)
 YES_NO = re.compile(
     r"^\s*(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should)\b", re.I
 )
@@ -63,6 +64,7 @@ class Question:
     wants_number: bool  # only a sentence with a number can answer
     subject: str | None = None  # folded name the question is about as actor, if any
     measured: str | None = None  # what a quantity question counts ("tanks", "population")
+    extent: bool = False  # "how long / old / far ...": wants a duration, age or size
 
 
 def plural_head(question: str) -> str | None:
@@ -129,6 +131,7 @@ def analyze(question: str) -> Question:
         wants_number,
         subject_of(question),
         measured_thing(question) if wants_number else None,
+        bool(EXTENT.search(question)),
     )
 
 
@@ -141,11 +144,28 @@ def measured_thing(question: str) -> str | None:
     'visitors'
     >>> measured_thing("What is the total number of professors at Harvard?")
     'professors'
+    >>> measured_thing("How many Serbian tourists came?")
+    'tourists'
+    >>> measured_thing("How much was the trade turnover?")
+    'turnover'
     """
     lowered = [w for w in words(question) if w not in STOPWORDS]
-    counted = re.search(r"\bhow\s+(?:many|much)\s+(\w+)", question, re.I)
-    if counted and fold(counted.group(1)) not in STOPWORDS:
-        return fold(counted.group(1))
+    counted = re.search(r"\bhow\s+(many|much)\s+(.*)", question, re.I)
+    if counted:
+        # The words after "how many" up to the first small word, auxiliaries
+        # skipped: "Serbian tourists visited", "(was the) trade turnover".
+        run: list[str] = []
+        for word in words(counted.group(2)):
+            if word in STOPWORDS or word in FRAME_WORDS:
+                if run:
+                    break
+                continue
+            run.append(word)
+        plural = [w for w in run if w.endswith("s") and not w.endswith("ss")]
+        if run:
+            # "How many" counts a plural noun; "how much" measures the noun
+            # that ends the phrase.
+            return plural[0] if counted.group(1).lower() == "many" and plural else run[-1]
     generic = {"number", "amount", "total", "count", "figure", "sum"}
     for i, word in enumerate(lowered):
         if word in QUANTITY_NOUNS:

@@ -37,6 +37,16 @@ TIME = re.compile(
     r"\b(?:in|since|until|by|from|after|before)\s+\d{3,4}\b",
     re.IGNORECASE,
 )
+# A length of time, an age, a size or a frequency: what "how long/old/far/often" asks.
+EXTENT = re.compile(
+    r"(?:\d[\d,.]*|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
+    r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|several|few|"
+    r"many|dozen|dozens))[\s-]*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
+    r"decades?|centur(?:y|ies)|millennia|millennium|km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|"
+    r"feet|foot|ft|inch(?:es)?|cm|mm|m|kg|tonnes?|tons?|acres?|hectares?|times?)\b"
+    r"|\b(?:since|until|daily|weekly|monthly|yearly|annually|every|each|once|twice)\b",
+    re.IGNORECASE,
+)
 # A capitalized word that does not open the sentence: a name, often a place.
 CAPITALIZED = re.compile(r"(?<=\s)[A-Z][\w'’-]+")
 

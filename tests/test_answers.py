@@ -96,6 +96,8 @@ def test_self_contained_question_is_not_rewritten_by_history(assistant):
         "Did they discuss Ukraine?",
         "What is the population of Chile?",
         "When will the memorandum take effect?",
+        "How many Norwegian tourists visited in May?",
+        "How long did the meeting last?",
     ],
 )
 def test_questions_the_article_does_not_answer_are_refused(assistant, question):
