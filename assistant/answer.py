@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from assistant.chunking import Sentence
 from assistant.items import enumeration
+from assistant.lexical import stem, tokenize
 from assistant.store import Index
 
 
@@ -119,7 +120,7 @@ class Composer:
         s = self.index.sentences[rows[0]]
         return f"The article says (paragraph {s.paragraph}):\n\n> {sentences}"
 
-    def bullets(self, rows: list[int], noun: str) -> str:
+    def bullets(self, rows: list[int], noun: str | None) -> str:
         """A bulleted list of items cut from the sentences, counted in its framing.
 
         A sentence without an enumeration is one item; a sentence that only
@@ -135,7 +136,13 @@ class Composer:
             for a, b in spans or [(0, len(text))]:
                 lines.append(f"- {text[a:b]} [{n}]")
         count = len(lines)
-        framing = f"The article names {count} {noun if count != 1 else 'item'}:"
+        said = noun and any(stem(noun) in tokenize(self.index.sentences[row].text) for row in rows)
+        if not noun or said:
+            framing = f"The article names {count} {noun or 'items' if count != 1 else 'item'}:"
+        else:
+            # The article never calls them that ("Which companies ...?"), so the
+            # framing must not either.
+            framing = f"The article names {count} item{'s' if count != 1 else ''} for “{noun}”:"
         lead = ("\n\n" + "\n\n".join(leads)) if leads else ""
         sources = "\n".join(
             f"[{n}] {self.index.sentences[row].text}" for n, row in enumerate(rows, start=1)

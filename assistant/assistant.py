@@ -156,7 +156,7 @@ class Assistant:
         citations = self.composer.citations(rows, scores)
         single_sentence = len(rows) == 1 and not enumeration(self.index.sentences[rows[0]].text)
         if intent == "list" and not single_sentence:
-            text = self.composer.bullets(rows, plural_head(turn.query) or "items")
+            text = self.composer.bullets(rows, plural_head(turn.query))
         elif intent == "quote":
             text = self.composer.quote(rows)
         else:

@@ -100,7 +100,11 @@ def phrase_series(text: str) -> list[tuple[int, int]]:
     )
     if lead:
         pieces[0] = (first_start + lead.end(), first_end)
-    return [strip_span(text, a, b) for a, b in pieces]
+    pieces = [strip_span(text, a, b) for a, b in pieces]
+    if len(text[pieces[0][0] : pieces[0][1]].split()) == 1:
+        # "Additionally, a memorandum ...": an opening adverb, not an item.
+        pieces = pieces[1:]
+    return pieces if len(pieces) >= 2 else []
 
 
 def enumeration(text: str) -> list[tuple[int, int]]:
@@ -113,6 +117,8 @@ def enumeration(text: str) -> list[tuple[int, int]]:
     >>> [s[a:b] for a, b in enumeration(s)]
     ['an agreement on trade', 'another agreement on defense']
     >>> enumeration("The Ministry of Labor, Employment, and Social Policy signed a memorandum.")
+    []
+    >>> enumeration("Additionally, a memorandum on energy was signed.")
     []
     """
     return short_series(text) or phrase_series(text)

@@ -150,3 +150,11 @@ def test_question_linking_two_paragraphs_cites_both(settings, corpus_dir):
         "The Sava bridge was designed by Ana Kovač.",
     ]
     assert not assistant.ask("When was Ana Kovač of the Drina bridge born in Novi Sad?").found
+
+
+def test_list_framing_uses_the_questions_noun_only_when_the_article_does(assistant):
+    named = assistant.ask("Which agreements were signed?")
+    assert named.text.startswith("The article names 3 agreements:")
+    unnamed = assistant.ask("Which deals were signed?")
+    assert unnamed.found
+    assert re.match(r"The article names \d+ items? for “deals”:", unnamed.text)
