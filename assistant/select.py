@@ -41,6 +41,8 @@ NEEDS_ANTECEDENT = re.compile(
     r"^(?:he|she|his|her|these|those|this|that|it|its)\b(?!\s+(?:is|was)\s+\w+\s+that)",
     re.IGNORECASE,
 )
+# "Did they discuss / mention / talk about X?": whether the text covers X at all.
+TOPIC_VERB = re.compile(r"\b(?:discuss|mention|talk|rais|address|cover)\w*", re.IGNORECASE)
 CONTINUES = re.compile(
     r"^(?:additionally|also|other|others|further|furthermore|moreover|in addition|besides|"
     r"likewise|similarly|these|those)\b|^\w+(?:\s+\w+){0,6}\s+(?:were|was|are|is)\s+also\b",
@@ -270,13 +272,14 @@ class Selector:
         # ("What did X invent?") coverage tells the sentences apart.
         subject = question.subject and stem(question.subject)
         about_actor = bool(subject) and set(question.terms) <= {subject}
+        asks_topic = question.wh == "yes-no" and bool(TOPIC_VERB.search(question.text))
         evidence = []
         for hit, (matched, coverage, features) in zip(
             hits, self.describe(question, hits), strict=True
         ):
-            if intent == "list" or question.wh == "yes-no":
+            if intent == "list" or asks_topic:
                 # The fitted weights pick the one sentence that holds an answer to a
-                # wh-question. A list wants every sentence that names what was asked,
+                # question. A list wants every sentence that names what was asked,
                 # and "Did they discuss X?" the sentence that names X: cosine and
                 # coverage rank those, enumerations first for a list.
                 similarity = max(hit.dense, (hit.dense + hit.context) / 2)
