@@ -16,12 +16,16 @@ lacks. This module does not rank or choose the sentences to cite; see select.py.
 
 import re
 
-from assistant.lexical import stem
+from assistant.lexical import STOPWORDS, stem, words
 from assistant.names import mentions
 from assistant.question import Question
 from assistant.rank import EXTENT, NUMBER, TIME
 from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, plain, similar_stems
 
+# "Who is the prime minister of ...": the role a who-question asks to be named.
+ROLE = re.compile(
+    r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+the\s+((?:[a-z-]+\s+){0,2}[a-z-]+)\s+(?:of|in)\s+[A-Z]"
+)
 MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks of it
 NAME_MARGIN = 0.05  # how far below the best a sentence with the name it lacks may be
 TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
@@ -85,6 +89,19 @@ class Answerability:
             return "it gives no date or time for this"
         if question.extent and not EXTENT.search(text):
             return "it gives no length, age, size or frequency for this"
+        role = ROLE.match(question.text)
+        if role:
+            # "Who is the prime minister of Serbia?" cannot be answered by an
+            # article that never uses the word "prime": "president" does not do.
+            vocabulary = self.selector.nearby_vocabulary
+            missing = [
+                w
+                for w in words(role.group(1))
+                if w not in STOPWORDS
+                and not any(similar_stems(stem(w), known) for known in vocabulary(stem(w)))
+            ]
+            if missing:
+                return f"it does not name the “{role.group(1)}”"
         return ""
 
     def mentions(self, word: str, evidence: Evidence) -> bool:

@@ -98,6 +98,7 @@ def test_self_contained_question_is_not_rewritten_by_history(assistant):
         "When will the memorandum take effect?",
         "How many Norwegian tourists visited in May?",
         "How long did the meeting last?",
+        "Who is the prime minister of Norway?",
     ],
 )
 def test_questions_the_article_does_not_answer_are_refused(assistant, question):
