@@ -16,12 +16,12 @@ answerable.py's call; this module does not write text either (answer.py).
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from assistant.items import enumeration
-from assistant.lexical import fold, stem, tokenize
+from assistant.lexical import fold, stem, tokenize, words
 from assistant.question import Question
 from assistant.rank import kind_features, novelty, score
 from assistant.retrieve import Hit, neighbours
@@ -154,6 +154,35 @@ def natural_group(evidence: list[Evidence]) -> list[Evidence]:
     return inside[: cut + 1]
 
 
+def asks_topic(question: Question) -> bool:
+    """Whether the question asks if the text covers something at all.
+
+    >>> from assistant.question import analyze
+    >>> asks_topic(analyze("Did they discuss Ukraine?")), asks_topic(analyze("Did he win?"))
+    (True, False)
+    """
+    return question.wh == "yes-no" and bool(TOPIC_VERB.search(question.text))
+
+
+def topic_of(question: Question) -> Question:
+    """For "Did the leaders discuss agriculture?", the question narrowed to its
+    topic (the words after the verb): which sentence names agriculture decides,
+    not which names the leaders.
+
+    >>> from assistant.question import analyze
+    >>> topic_of(analyze("Did the leaders discuss agriculture?")).terms
+    ('agricultur',)
+    """
+    verb = TOPIC_VERB.search(question.text)
+    if not verb:
+        return question
+    after = {stem(w) for w in words(question.text[verb.end() :])}
+    kept = [(t, w) for t, w in zip(question.terms, question.term_words, strict=True) if t in after]
+    if not kept:
+        return question
+    return replace(question, terms=tuple(t for t, _ in kept), term_words=tuple(w for _, w in kept))
+
+
 class Selector:
     def __init__(self, index: Index, encode: Callable[[list[str]], np.ndarray]):
         self.index = index
@@ -272,12 +301,13 @@ class Selector:
         # ("What did X invent?") coverage tells the sentences apart.
         subject = question.subject and stem(question.subject)
         about_actor = bool(subject) and set(question.terms) <= {subject}
-        asks_topic = question.wh == "yes-no" and bool(TOPIC_VERB.search(question.text))
+        if asks_topic(question):
+            question = topic_of(question)
         evidence = []
         for hit, (matched, coverage, features) in zip(
             hits, self.describe(question, hits), strict=True
         ):
-            if intent == "list" or asks_topic:
+            if intent == "list" or asks_topic(question):
                 # The fitted weights pick the one sentence that holds an answer to a
                 # question. A list wants every sentence that names what was asked,
                 # and "Did they discuss X?" the sentence that names X: cosine and
@@ -365,6 +395,10 @@ class Selector:
         runner_up = evidence[1] if len(evidence) > 1 and intent != "quote" else None
         # Too close to call: citing both beats guessing between them.
         close = runner_up and runner_up.relevance >= best.relevance - TOO_CLOSE
+        if asks_topic(question):
+            # "Did they discuss healthcare?": a sentence without "healthcare" is
+            # no second answer, however close it scores.
+            close = close and runner_up.matched >= best.matched
         if close and runner_up.row not in chosen and can_answer(runner_up):
             chosen.append(runner_up.row)
         # Best first: each answering sentence, then the sentence it leans on.

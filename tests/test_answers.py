@@ -159,3 +159,9 @@ def test_list_framing_uses_the_questions_noun_only_when_the_article_does(assista
     unnamed = assistant.ask("Which deals were signed?")
     assert unnamed.found
     assert re.match(r"The article names \d+ items? for “deals”:", unnamed.text)
+
+
+def test_did_they_discuss_x_cites_the_sentence_naming_x_first(assistant):
+    answer = assistant.ask("Did the trade ministers of Norway and Chile discuss mining?")
+    assert answer.found
+    assert "mining" in answer.citations[0].text
