@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.chunking import Passage, Sentence, split_document
-from assistant.corpus import Document, corpus_hash, load_corpus
+from assistant.corpus import Document, corpus_hash, read_corpus
 from assistant.embedding import Embedder, file_sha256
 from assistant.errors import IndexStoreError
 from assistant.lexical import BM25
@@ -150,8 +150,7 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
     from assistant.onnx_embedding import corpus_embedder
 
     began = time.perf_counter()
-    documents = load_corpus(settings.corpus_dir)
-    digest = corpus_hash(settings.corpus_dir)
+    documents, digest = read_corpus(settings.corpus_dir)
     sentences: list[Sentence] = []
     passages: list[Passage] = []
     for document in documents:
