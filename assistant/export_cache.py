@@ -15,8 +15,9 @@ sha256, every other file of the model folder (configuration, tokenizer,
 pooling, maximum sequence length), the versions of the libraries that run and
 export the model, and onnx_embedding.EXPORT_VERSION. An entry is written into a
 temporary folder and renamed, so it appears whole or not at all; it is taken
-only when both copied files match the size and sha256 its entry.json records,
-and a damaged entry is replaced by the next export. A cache folder that cannot
+only when its entry.json says the export agreed with sentence-transformers and
+both copied files match the size and sha256 recorded there, and a damaged
+entry is replaced by the next export. A cache folder that cannot
 be written costs only the time of exporting again.
 
 This module does not export or check an export; onnx_embedding.py does.
