@@ -25,6 +25,7 @@ from assistant import render  # noqa: E402
 from assistant.answer import Answer  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
+from assistant.export_cache import default_cache_dir  # noqa: E402
 from assistant.library import Library  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
@@ -119,12 +120,14 @@ DOWNLOAD_JS = """
 
 
 def settings_from(environ: dict) -> Settings:
-    """Settings from ASSISTANT_CORPUS, ASSISTANT_INDEX and ASSISTANT_MODEL, else the defaults."""
+    """Settings from ASSISTANT_CORPUS, ASSISTANT_INDEX, ASSISTANT_MODEL and
+    ASSISTANT_CACHE_DIR, else the defaults."""
     defaults = Settings()
     return Settings(
         corpus_dir=Path(environ.get("ASSISTANT_CORPUS") or defaults.corpus_dir),
         index_dir=Path(environ.get("ASSISTANT_INDEX") or defaults.index_dir),
         model=environ.get("ASSISTANT_MODEL") or None,
+        cache_dir=default_cache_dir(environ),
     )
 
 
@@ -410,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             corpus_dir=Path(args.corpus) if args.corpus else settings.corpus_dir,
             index_dir=Path(args.index) if args.index else settings.index_dir,
             model=args.model or settings.model,
+            cache_dir=settings.cache_dir,
         )
         library.assistant = Assistant(settings, progress=say)
     try:

@@ -8,6 +8,7 @@ status 2, never a traceback.
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from assistant.answer import Answer
 from assistant.errors import AssistantError
+from assistant.export_cache import default_cache_dir
 from assistant.settings import Settings
 
 
@@ -25,7 +27,12 @@ def say(message: str) -> None:
 def make_assistant(args):
     from assistant.assistant import Assistant
 
-    settings = Settings(corpus_dir=Path(args.corpus), index_dir=Path(args.index), model=args.model)
+    settings = Settings(
+        corpus_dir=Path(args.corpus),
+        index_dir=Path(args.index),
+        model=args.model,
+        cache_dir=default_cache_dir(os.environ),
+    )
     return Assistant(settings, progress=say)
 
 
@@ -40,7 +47,7 @@ def cmd_index(args) -> int:
         index = load_index(settings, embedder)
         problem = fast_path_problem(settings.index_dir, index.manifest, embedder)
         if problem and hasattr(embedder, "export_onnx"):
-            say(f"{problem}; exporting it again")
+            say(f"{problem}; restoring it")
             index = build_index(settings, embedder, say)
         else:
             say("index is up to date; nothing to embed")

@@ -82,9 +82,17 @@ def corpus_files(folder: Path) -> list[Path]:
     return files
 
 
-def load_corpus(folder: Path) -> list[Document]:
-    """Every article in `folder`, sorted by file name."""
-    documents = [parse_document(p.name, p.read_bytes()) for p in corpus_files(folder)]
+def read_corpus(folder: Path) -> tuple[list[Document], str]:
+    """Every article in `folder`, sorted by file name, and the corpus hash.
+
+    Both come from one read of each file, so the hash always describes the
+    documents returned, even when a file changes while the index is built.
+    """
+    documents, digest = [], hashlib.sha256()
+    for path in corpus_files(folder):
+        raw = path.read_bytes()
+        digest.update(hashed_entry(path.name, raw))
+        documents.append(parse_document(path.name, raw))
     seen: dict[str, str] = {}
     for document in documents:
         if document.id in seen:
@@ -93,12 +101,21 @@ def load_corpus(folder: Path) -> list[Document]:
                 f"{document.id!r}; rename one of them"
             )
         seen[document.id] = document.path
-    return documents
+    return documents, digest.hexdigest()
+
+
+def load_corpus(folder: Path) -> list[Document]:
+    """Every article in `folder`, sorted by file name."""
+    return read_corpus(folder)[0]
+
+
+def hashed_entry(name: str, raw: bytes) -> bytes:
+    return name.encode() + b"\0" + raw + b"\0"
 
 
 def corpus_hash(folder: Path) -> str:
     """sha256 over file names and bytes: changes whenever any article changes."""
     digest = hashlib.sha256()
     for path in corpus_files(folder):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(hashed_entry(path.name, path.read_bytes()))
     return digest.hexdigest()

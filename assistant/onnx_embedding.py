@@ -30,6 +30,9 @@ from assistant.embedding import Embedder, file_sha256
 
 ONNX_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
+# Part of the key of cached exports (export_cache.py): bump it whenever
+# export_onnx changes what it writes, so that no build takes an older export.
+EXPORT_VERSION = 1
 # Cosine the exported model must reach against sentence-transformers on PROBES.
 AGREEMENT = 0.9999
 PROBES = [

@@ -14,6 +14,11 @@ class Settings:
     # None means the bundled all-MiniLM-L6-v2; otherwise a sentence-transformers
     # model name or path (must be available offline).
     model: str | None = None
+    # Per-machine cache of checked ONNX exports (export_cache.py), so that a
+    # fresh build need not import torch and export the model again. None keeps
+    # no cache; the CLI and the app pass ASSISTANT_CACHE_DIR, else
+    # $XDG_CACHE_HOME/assistant or ~/.cache/assistant.
+    cache_dir: Path | None = None
     # Sentences per passage window; passages never cross a paragraph.
     passage_sentences: int = 3
     # Candidates taken from each ranking (dense, lexical) before fusion.

@@ -17,7 +17,8 @@ The texts are encoded by the verified ONNX export when the model has one.
 Rebuilding reuses the vectors of every sentence and passage whose text is
 unchanged, so editing or adding one article embeds only that article, and
 keeps a sound ONNX export instead of exporting again (then torch is not even
-imported).
+imported). A fresh build takes the export from the per-machine cache in
+`Settings.cache_dir` when it holds one for this model, also without torch.
 """
 
 import json
@@ -30,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.chunking import Passage, Sentence, split_document
-from assistant.corpus import Document, corpus_hash, load_corpus
+from assistant.corpus import Document, corpus_hash, read_corpus
 from assistant.embedding import Embedder, file_sha256
 from assistant.errors import IndexStoreError
 from assistant.lexical import BM25
@@ -117,24 +118,39 @@ def previous_index(settings: Settings, embedder: Embedder) -> tuple[dict[str, np
 
 
 def fast_model(
-    folder: Path, embedder: Embedder, old_manifest: dict, texts: list[str], progress: Progress
+    folder: Path,
+    embedder: Embedder,
+    old_manifest: dict,
+    texts: list[str],
+    progress: Progress,
+    cache: Path | None = None,
 ):
     """The manifest entry of the ONNX export that encodes the corpus and the questions, or None.
 
-    A sound export from the previous build is kept; otherwise the model is
-    exported again and checked on a sample of `texts`. Embedders without an
-    export (the test fake) get None.
+    A sound export from the previous build is kept; otherwise a checked export
+    of the same model is taken from the cache folder (export_cache.py), and
+    only when there is none is the model exported again, checked on a sample
+    of `texts` and kept in the cache. Embedders without an export (the test
+    fake) get None.
     """
+    from assistant.export_cache import key_parts, store_export, take_export
     from assistant.onnx_embedding import export_onnx, fast_path_problem
 
     if not hasattr(embedder, "export_onnx"):
         return None
     if old_manifest and not fast_path_problem(folder, old_manifest, embedder):
         return old_manifest["onnx"]
+    parts = key_parts(embedder) if cache is not None else None
+    if parts is not None:
+        entry = take_export(cache, parts, folder, progress)
+        if entry is not None:
+            return entry
     progress("exporting the model to ONNX")
     entry = export_onnx(embedder, folder, texts)
     if entry is None:
         progress("this model cannot be exported to ONNX; sentence-transformers will encode")
+    elif parts is not None:
+        store_export(cache, parts, folder, entry, progress)
     return entry
 
 
@@ -150,8 +166,7 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
     from assistant.onnx_embedding import corpus_embedder
 
     began = time.perf_counter()
-    documents = load_corpus(settings.corpus_dir)
-    digest = corpus_hash(settings.corpus_dir)
+    documents, digest = read_corpus(settings.corpus_dir)
     sentences: list[Sentence] = []
     passages: list[Passage] = []
     for document in documents:
@@ -163,9 +178,8 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
     texts = [s.text for s in sentences] + [p.text for p in passages]
     folder = settings.index_dir
     folder.mkdir(parents=True, exist_ok=True)
-    onnx = fast_model(
-        folder, embedder, old_manifest, [t for t in texts if t not in known], progress
-    )
+    new_texts = [t for t in texts if t not in known]
+    onnx = fast_model(folder, embedder, old_manifest, new_texts, progress, settings.cache_dir)
     encoder = corpus_embedder(folder, onnx, embedder)
     matrix = embed_reusing(texts, encoder, known, progress, "sentences and passages")
     sentence_matrix, passage_matrix = matrix[: len(sentences)], matrix[len(sentences) :]

@@ -3,6 +3,8 @@
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +44,28 @@ class FakeEmbedder:
                 rows[i, slot] += 1.0
         rows /= np.linalg.norm(rows, axis=1, keepdims=True)
         return rows
+
+
+@pytest.fixture(scope="session", autouse=True)
+def export_cache(tmp_path_factory) -> Path:
+    """The ONNX export cache of every test and of every process a test starts
+    (through ASSISTANT_CACHE_DIR): a temp folder, never the machine's own."""
+    folder = tmp_path_factory.mktemp("export-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSISTANT_CACHE_DIR", str(folder))
+        yield folder
+
+
+def run_python(code: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter, so that sys.modules shows what it imported."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -90,8 +114,6 @@ def app_server(tmp_path_factory):
     Yields (url, corpus folder). Shared by the API and browser tests: starting it
     loads the real model once.
     """
-    import subprocess
-    import sys
     import time
     import urllib.request
 

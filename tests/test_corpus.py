@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.corpus import corpus_hash, load_corpus, parse_document
+from assistant.corpus import corpus_hash, load_corpus, parse_document, read_corpus
 from assistant.errors import CorpusError
 from tests.conftest import SHIPPED_CORPUS, write
 
@@ -62,3 +62,11 @@ def test_two_files_with_the_same_stem_are_a_clear_error(corpus_dir):
     write(corpus_dir, "notes.md", "Another sentence.")
     with pytest.raises(CorpusError, match="would share the id 'notes'"):
         load_corpus(corpus_dir)
+
+
+def test_read_corpus_gives_the_documents_and_the_hash_of_the_same_files(corpus_dir):
+    write(corpus_dir, "a.txt", "One. Two.")
+    write(corpus_dir, "b.md", "# B\n\nThree.")
+    documents, digest = read_corpus(corpus_dir)
+    assert [d.id for d in documents] == [d.id for d in load_corpus(corpus_dir)] == ["a", "b"]
+    assert digest == corpus_hash(corpus_dir)

@@ -2,8 +2,6 @@
 
 import json
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -14,7 +12,7 @@ from assistant.embedding import SentenceTransformerEmbedder
 from assistant.onnx_embedding import ONNX_FILE, PROBES, OnnxEmbedder
 from assistant.settings import Settings
 from assistant.store import build_index
-from tests.conftest import ROOT, SHARED, SHIPPED_CORPUS
+from tests.conftest import SHARED, SHIPPED_CORPUS, run_python
 
 pytestmark = pytest.mark.integration
 
@@ -118,16 +116,9 @@ def test_unusable_onnx_export_falls_back_to_the_reference_with_a_message(
 def test_assistant_index_restores_a_missing_export(copy_of, reference, capsys):
     (copy_of.index_dir / ONNX_FILE).unlink()
     cli.main(["index", "--corpus", str(copy_of.corpus_dir), "--index", str(copy_of.index_dir)])
-    assert "exporting it again" in capsys.readouterr().err
+    assert "restoring it" in capsys.readouterr().err
     assistant = Assistant(copy_of, reference)
     assert isinstance(assistant.index and assistant.retriever.embedder, OnnxEmbedder)
-
-
-def run_python(code: str) -> subprocess.CompletedProcess:
-    """Run code in a fresh interpreter, so that sys.modules shows what it imported."""
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
 
 
 def test_ask_on_a_built_index_does_not_import_torch(built):
