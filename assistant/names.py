@@ -8,6 +8,7 @@ general English usage; none comes from one article.
 This module only matches; answerable.py decides what a missing name means.
 """
 
+import functools
 import re
 
 from assistant.lexical import stem, words
@@ -39,7 +40,8 @@ def figures(text: str) -> set[str]:
     return found
 
 
-def acronyms(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def acronyms(text: str) -> frozenset[str]:
     """Initials of runs of capitalized words, and dotted abbreviations, folded.
 
     >>> found = acronyms("Treaties of the European Union, the U.N. and the Bank of England.")
@@ -67,7 +69,7 @@ def acronyms(text: str) -> set[str]:
             if t.isupper():  # "World War II": the numeral is kept whole
                 found.update(("".join(x[0] for x in run[j:i]) + t).lower() for j in range(i))
         run = []
-    return found
+    return frozenset(found)
 
 
 def close_spelling(a: str, b: str) -> bool:
@@ -117,13 +119,21 @@ def mentions(name: str, text: str) -> bool:
     name = plain(name)
     if name.isdigit():
         return name in figures(text)
-    flat = [plain(w) for w in words(text)]
+    flat, stems = plain_words(text)
     if any(same_name(name, w) for w in flat):
         return True
     stemmed = stem(name)
-    if any(similar_stems(stemmed, stem(w)) for w in flat):
+    if any(similar_stems(stemmed, s) for s in stems):
         return True
     return len(name) <= 6 and name in acronyms(plain_caps(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_words(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The text's words without accents, and their stems; the same sentences and
+    paragraphs are checked for every question, so they are kept."""
+    flat = tuple(plain(w) for w in words(text))
+    return flat, frozenset(stem(w) for w in flat)
 
 
 def plain_caps(text: str) -> str:

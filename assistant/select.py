@@ -198,6 +198,12 @@ class Selector:
             frozenset(tokenize(s.text)) | {stem(name) for name in self.actors[row]}
             for row, s in enumerate(index.sentences)
         ]
+        self.openings: list[dict[str, list[str]]] = []
+        for stems in self.stems:
+            by_opening: dict[str, list[str]] = {}
+            for known in stems:
+                by_opening.setdefault(known[:2], []).append(known)
+            self.openings.append(by_opening)
 
     def leading_names(self, row: int) -> frozenset[str]:
         """Folded capitalized words among the first five: the sentence's actor.
@@ -220,7 +226,13 @@ class Selector:
 
     def matched(self, terms: tuple[str, ...], row: int) -> frozenset[str]:
         stems = self.stems[row]
-        return frozenset(t for t in terms if any(similar_stems(t, s) for s in stems))
+        # similar_stems only accepts stems with the same first two letters.
+        openings = self.openings[row]
+        return frozenset(
+            t
+            for t in terms
+            if t in stems or any(similar_stems(t, s) for s in openings.get(t[:2], ()))
+        )
 
     def soft_matches(self, question: Question, hits: list[Hit]) -> dict[str, np.ndarray]:
         """For words the corpus never uses ("sectors", "disaster"), how close each hit
