@@ -15,7 +15,7 @@ answerable.py's call; this module does not write text either (answer.py).
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -109,6 +109,18 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+def by_opening(stems: Iterable[str]) -> dict[str, list[str]]:
+    """Stems grouped by their first two letters: similar_stems accepts no other pair.
+
+    >>> by_opening(["agre", "agreement", "trade"])
+    {'ag': ['agre', 'agreement'], 'tr': ['trade']}
+    """
+    grouped: dict[str, list[str]] = {}
+    for known in stems:
+        grouped.setdefault(known[:2], []).append(known)
+    return grouped
+
+
 def plain(text: str) -> str:
     """Folded and stripped of accents, for matching names typed without them."""
     import unicodedata
@@ -198,12 +210,7 @@ class Selector:
             frozenset(tokenize(s.text)) | {stem(name) for name in self.actors[row]}
             for row, s in enumerate(index.sentences)
         ]
-        self.openings: list[dict[str, list[str]]] = []
-        for stems in self.stems:
-            by_opening: dict[str, list[str]] = {}
-            for known in stems:
-                by_opening.setdefault(known[:2], []).append(known)
-            self.openings.append(by_opening)
+        self.openings = [by_opening(stems) for stems in self.stems]
 
     def leading_names(self, row: int) -> frozenset[str]:
         """Folded capitalized words among the first five: the sentence's actor.
@@ -265,9 +272,7 @@ class Selector:
         """Corpus words with the term's first two letters: the only ones
         similar_stems can accept, looked up without scanning the vocabulary."""
         if self._by_opening is None:
-            self._by_opening = {}
-            for known in self.index.bm25.vocab:
-                self._by_opening.setdefault(known[:2], []).append(known)
+            self._by_opening = by_opening(self.index.bm25.vocab)
         return self._by_opening.get(term[:2], [])
 
     def describe(
