@@ -12,7 +12,7 @@ import functools
 import re
 
 from assistant.lexical import stem, words
-from assistant.select import plain, similar_stems
+from assistant.select import edit_distance_at_most_one, plain, similar_stems
 
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -82,14 +82,7 @@ def close_spelling(a: str, b: str) -> bool:
     """
     if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[0] != b[0]:
         return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
-    return a[i:] == b[i + 1 :]
+    return edit_distance_at_most_one(a, b)
 
 
 def same_name(name: str, word: str) -> bool:

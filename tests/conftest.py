@@ -68,6 +68,15 @@ def run_python(code: str, env: dict | None = None) -> subprocess.CompletedProces
     )
 
 
+@pytest.fixture(scope="session")
+def reference():
+    """The real model through sentence-transformers, loaded once for every test
+    that compares against it."""
+    from assistant.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from assistant import export_cache
-from assistant.embedding import SentenceTransformerEmbedder, file_sha256
+from assistant.embedding import file_sha256
 from assistant.export_cache import (
     default_cache_dir,
     export_key,
@@ -157,11 +157,6 @@ def test_a_model_known_only_by_name_is_not_cached():
 
 
 # The real model from here on.
-
-
-@pytest.fixture(scope="module")
-def reference() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import pytest
 
 from assistant import cli
 from assistant.assistant import Assistant
-from assistant.embedding import SentenceTransformerEmbedder
 from assistant.onnx_embedding import ONNX_FILE, PROBES, OnnxEmbedder
 from assistant.settings import Settings
 from assistant.store import build_index
@@ -17,11 +16,6 @@ from tests.conftest import SHARED, SHIPPED_CORPUS, run_python
 pytestmark = pytest.mark.integration
 
 DEV = SHARED / "eval" / "dev.jsonl"
-
-
-@pytest.fixture(scope="module")
-def reference() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder()
 
 
 @pytest.fixture(scope="module")
