@@ -38,11 +38,15 @@ QUANTITY_NOUNS = frozenset(
 FRAME_WORDS = frozenset(
     """say said says saying tell told mention mentioned mentions article text story
     source passage sentence sentences paragraph quote quotation exact original
-    wording words word verbatim cite show give list name enumerate please describe
-    described according written write wrote regarding concerning happen happened
+    wording words word verbatim cite list name enumerate please according written write
+    wrote regarding concerning happen happened
     anything something thing things else kind type part much many discuss discussed
     discussing discussion discussions talk talked talking""".split()
 )
+
+# Frame words only as the opening imperative ("Describe the talks", "Give me the
+# wording"); after a subject they carry the question ("How did he describe it?").
+IMPERATIVES = frozenset("describe give show".split())
 
 
 # "What did Vučić say?", "What has he announced?": the name or pronoun right after
@@ -111,7 +115,12 @@ def analyze(question: str) -> Question:
         intent = "list"
     else:
         intent = "fact"
-    content = [w for w in words(question) if w not in STOPWORDS and w not in FRAME_WORDS]
+    said = words(question)
+    content = [
+        w
+        for i, w in enumerate(said)
+        if w not in STOPWORDS and w not in FRAME_WORDS and not (i == 0 and w in IMPERATIVES)
+    ]
     first_word = {}
     for w in content:
         first_word.setdefault(stem(w), w)
