@@ -46,6 +46,12 @@ THING_PRONOUN = re.compile(
     re.I,
 )
 WH_WORDS = frozenset("what which who whom whose when where why how".split())
+# "And what did Vučić say?": a whole question after "and" stands on its own.
+AND_QUESTION = re.compile(
+    r"^\s*and\s+(?!what\s+about\b|how\s+about\b)(?=(?:what|which|who|whom|whose|when|where|why|"
+    r"how|is|are|was|were|did|do|does|has|have|had|can|could|will|would)\b)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,9 @@ def resolve(question: str, history: list[Answer], closeness: Closeness | None = 
     `closeness(word, words)` scores how alike in meaning words are (cosines)."""
     if not history:
         return Turn(question)
+    if AND_QUESTION.match(question):
+        question = AND_QUESTION.sub("", question)
+        question = question[:1].upper() + question[1:]
     last = history[-1]
     found = next((a for a in reversed(history) if a.found and a.rows), None)
     analysis = analyze(question)

@@ -41,6 +41,11 @@ def test_and_question_swaps_the_topic_of_the_previous_question():
     assert turn.query == "Was healthcare part of the agenda?"
 
 
+def test_and_before_a_whole_question_leaves_the_question_as_asked():
+    history = [answered("What did Berg point to?")]
+    assert resolve("And what did Lind say?", history).query == "What did Lind say?"
+
+
 def test_bare_and_continues_with_sentences_not_yet_given():
     history = [answered("Which subjects does it cover?", rows=(2, 5))]
     turn = resolve("And?", history)
