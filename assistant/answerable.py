@@ -29,6 +29,22 @@ ROLE = re.compile(
 MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks of it
 NAME_MARGIN = 0.05  # how far below the best a sentence with the name it lacks may be
 TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
+# "How much does it cost / weigh?": the verb is measured in units, not named.
+MONEY = re.compile(
+    r"[$€£¥]\s*\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars?|euros?|"
+    r"pounds?|yen|yuan|rubles?|roubles?|rupees?|francs?|kroner|krona|kronor|tenge|dinars?|usd|"
+    r"eur|gbp)\b",
+    re.IGNORECASE,
+)
+WEIGHT = re.compile(
+    r"\d[\d,.]*[\s-]*(?:kilo(?:gram)?s?|kg|grams?|g|tonnes?|tons?|pounds?|lbs?)\b", re.I
+)
+MEASURED_BY = {
+    **dict.fromkeys(
+        "cost costs price priced worth spend spent pay paid budget fund funded".split(), MONEY
+    ),
+    **dict.fromkeys("weigh weighs weight heavy mass".split(), WEIGHT),
+}
 # A question about what did not happen needs a sentence that says so.
 NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
 
@@ -110,6 +126,9 @@ class Answerability:
         if any(similar_stems(stem(word), s) for s in self.selector.stems[evidence.row]):
             return True
         if word in ("percent", "percentage") and "%" in evidence.hit.sentence.text:
+            return True
+        unit = MEASURED_BY.get(word)
+        if unit and unit.search(evidence.hit.sentence.text):
             return True
         vector = self.selector.encode([word])[0]
         sentence = self.selector.index.sentence_vectors.reconstruct(evidence.row)

@@ -11,7 +11,7 @@ This module only matches; answerable.py decides what a missing name means.
 import functools
 import re
 
-from assistant.lexical import stem, words
+from assistant.lexical import STOPWORDS, stem, words
 from assistant.select import edit_distance_at_most_one, plain, similar_stems
 
 NUMBER_WORDS = {
@@ -118,7 +118,29 @@ def mentions(name: str, text: str) -> bool:
     stemmed = stem(name)
     if any(similar_stems(stemmed, s) for s in stems):
         return True
-    return len(name) <= 6 and name in acronyms(plain_caps(text))
+    if len(name) > 6:
+        return False
+    return name in acronyms(plain_caps(text)) or spelled_out(name, flat)
+
+
+def spelled_out(acronym: str, flat: tuple[str, ...]) -> bool:
+    """Whether consecutive content words, in any case, have the acronym's letters
+    as initials ("CEO" and "chief executive officer"). Two letters match too
+    much at random, so only longer acronyms are looked for.
+
+    >>> spelled_out("ceo", ("its", "chief", "executive", "officer", "said"))
+    True
+    >>> spelled_out("ceo", ("chief", "of", "operations"))
+    False
+    """
+    size = len(acronym)
+    if size < 3 or not acronym.isalpha():
+        return False
+    return any(
+        "".join(w[0] for w in flat[i : i + size]) == acronym
+        and not STOPWORDS.intersection(flat[i : i + size])
+        for i in range(len(flat) - size + 1)
+    )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -165,3 +165,25 @@ def test_did_they_discuss_x_cites_the_sentence_naming_x_first(assistant):
     answer = assistant.ask("Did the trade ministers of Norway and Chile discuss mining?")
     assert answer.found
     assert "mining" in answer.citations[0].text
+
+
+PROBE = """The Lumen probe, a 12-kilogram spacecraft, was launched from Kiruna on June 3.
+
+Anna Berger, chief executive officer of Nordlys Space, said the mission cost 4 million euros.
+"""
+
+
+@pytest.mark.parametrize(
+    "question, fact",
+    [
+        ("How much does the Lumen probe weigh?", "12-kilogram"),
+        ("How much did the mission cost?", "4 million euros"),
+        ("Who is the CEO of Nordlys Space?", "Anna Berger"),
+    ],
+)
+def test_figures_in_units_and_spelled_out_acronyms_answer(settings, corpus_dir, question, fact):
+    # "weigh" is answered in kilograms, "cost" in euros, "CEO" spelled out.
+    write(corpus_dir, "probe.txt", PROBE)
+    answer = Assistant(settings, FakeEmbedder()).ask(question)
+    assert answer.found
+    assert fact in answer.citations[0].text
