@@ -48,6 +48,12 @@ CONTINUES = re.compile(
     r"likewise|similarly|these|those)\b|^\w+(?:\s+\w+){0,6}\s+(?:were|was|are|is)\s+also\b",
     re.IGNORECASE,
 )
+LEADING_QUOTE = re.compile(r'^\s*(?:“[^”]*”|"[^"]*")[\s,.]*')
+# "What was said / did he say about X?": every sentence naming X is part of the answer.
+ABOUT = re.compile(
+    r"^\s*what\b.*\b(?:say|said|says|discuss\w*|mention\w*|report\w*)\s+about\b", re.I
+)
+ABOUT_MOST = 4
 SIMILARITY_FLOOR = 0.15  # below this cosine MiniLM pairs are unrelated text
 SOFT_SCALE = 0.25  # a word-to-sentence cosine this high counts as a full match
 TOO_CLOSE = 0.1  # a runner-up this close to the best is cited too (in rank.py units)
@@ -216,7 +222,9 @@ class Selector:
         """Folded capitalized words among the first five: the sentence's actor.
         A leading personal pronoun takes the actor of the sentence before it."""
         sentence = self.index.sentences[row]
-        tokens = re.findall(r"\w+", sentence.text)[:5]
+        # "“The river ...,” Moatlhodi told reporters": the speaker follows the quote.
+        text = LEADING_QUOTE.sub("", sentence.text)
+        tokens = re.findall(r"\w+", text)[:5]
         if tokens and tokens[0].lower() in {"he", "she", "they"}:
             before = self.row_of.get((sentence.doc_id, sentence.number - 1))
             if before is not None and before < row:
@@ -368,6 +376,31 @@ class Selector:
             return None
         return after
 
+    def also_about(
+        self, question: Question, evidence: list[Evidence], chosen: list[int]
+    ) -> list[int]:
+        """For "What was said about X?", the other sentences that name all of X
+        (up to ABOUT_MOST in all): each says something about it."""
+        about = ABOUT.search(question.text)
+        if not about:
+            return []
+        topic = {stem(w) for w in words(question.text[about.end() :])} & set(question.terms)
+        best = evidence[0]
+        more = []
+        for e in evidence[1:]:
+            if len(chosen) + len(more) >= ABOUT_MOST:
+                break
+            same_actor = not question.subject or question.subject in self.actors[e.row]
+            if (
+                topic
+                and topic <= e.matched
+                and same_actor
+                and e.row not in chosen
+                and e.relevance >= best.relevance - LIST_SPAN
+            ):
+                more.append(e.row)
+        return more
+
     def choose(
         self,
         question: Question,
@@ -409,6 +442,7 @@ class Selector:
             same_actor = not question.subject or question.subject in self.actors[e.row]
             if same_words and same_actor and e.relevance >= best.relevance - FACT_MARGIN:
                 chosen.append(e.row)
+        chosen += self.also_about(question, evidence, chosen)
         runner_up = evidence[1] if len(evidence) > 1 and intent != "quote" else None
         # Too close to call: citing both beats guessing between them.
         close = runner_up and runner_up.relevance >= best.relevance - TOO_CLOSE

@@ -187,3 +187,25 @@ def test_figures_in_units_and_spelled_out_acronyms_answer(settings, corpus_dir, 
     answer = Assistant(settings, FakeEmbedder()).ask(question)
     assert answer.found
     assert fact in answer.citations[0].text
+
+
+def test_what_was_said_about_x_cites_every_sentence_naming_x(assistant):
+    answer = assistant.ask("What does the article say about Norway?")
+    cited = sentences(answer)
+    assert answer.found and len(cited) == 2
+    assert all("Norway" in sentence for sentence in cited)
+
+
+QUOTED = """The fair in Tartu opened on Monday with Mayor Lind and many visitors.
+
+“Every stall here is local,” Lind told reporters. She added that the fair would run for ten days.
+"""
+
+
+def test_she_after_a_quoted_statement_is_its_speaker(settings, corpus_dir):
+    write(corpus_dir, "fair.txt", QUOTED)
+    assistant = Assistant(settings, FakeEmbedder())
+    first = assistant.ask("What did Lind tell reporters?")
+    more = assistant.ask("What else did she say?", [first])
+    assert more.query == "What else did Lind say?"
+    assert "ten days" in sentences(more)[0]
