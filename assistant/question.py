@@ -32,7 +32,7 @@ YES_NO = re.compile(
 QUANTITY_NOUNS = frozenset(
     """number amount population gdp cost costs price prices budget size percentage percent
     rate toll total value volume length distance height weight revenue income salary
-    count sum tonnes tons""".split()
+    count sum tonnes tons capacity turnover altitude speed temperature""".split()
 )
 # Words that frame a question rather than name what it is about.
 FRAME_WORDS = frozenset(
