@@ -45,6 +45,14 @@ MEASURED_BY = {
     ),
     **dict.fromkeys("weigh weighs weight heavy mass".split(), WEIGHT),
 }
+# "She did not say how ...", "declined to comment on ...": the text says it does not tell.
+UNTOLD = re.compile(
+    r"\b(?:did|does|do|would|could|will)\s+not\s+(?:say|disclose|reveal|specify|give|provide|"
+    r"comment\s+on|elaborate\s+on|confirm|explain)\b|\bdeclined\s+to\s+(?:say|comment\s+on|"
+    r"disclose|reveal|specify|give|explain)\b|\b(?:(?:was|were|is|are)\s+not|(?:has|have)\s+not"
+    r"\s+been)\s+(?:disclosed|specified|revealed|announced|made\s+public)\b|\bundisclosed\b",
+    re.IGNORECASE,
+)
 # A question about what did not happen needs a sentence that says so.
 NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
 
@@ -91,7 +99,21 @@ class Answerability:
                 return f"it does not mention “{typed[0] if typed else name}” where it comes closest"
         if NEGATION.search(question.text) and not NEGATION.search(evidence.hit.sentence.text):
             return "it says nothing of what the question says did not happen"
+        if self.withheld(question, evidence):
+            return "it says this was not disclosed"
         return self.type_gap(question, evidence)
+
+    def withheld(self, question: Question, evidence: Evidence) -> bool:
+        """Whether the sentence says that what the question asks was not told
+        ("She did not say how the satellites would be financed"): the question's
+        words it has stand mostly after such a clause."""
+        text = evidence.hit.sentence.text
+        clause = UNTOLD.search(text)
+        if not clause or question.wh == "yes-no" or NEGATION.search(question.text):
+            return False
+        after = {stem(w) for w in words(text[clause.end() :])}
+        told = [t for t in evidence.matched if any(similar_stems(t, s) for s in after)]
+        return bool(evidence.matched) and len(told) * 2 > len(evidence.matched)
 
     def type_gap(self, question: Question, evidence: Evidence) -> str:
         """What kind of fact the question wants that the sentence lacks, or ''."""

@@ -171,6 +171,8 @@ def test_did_they_discuss_x_cites_the_sentence_naming_x_first(assistant):
 PROBE = """The Lumen probe, a 12-kilogram spacecraft, was launched from Kiruna on June 3.
 
 Anna Berger, chief executive officer of Nordlys Space, said the mission cost 4 million euros.
+
+Berger plans two more probes. She did not say how the new probes would be financed.
 """
 
 
@@ -210,3 +212,11 @@ def test_she_after_a_quoted_statement_is_its_speaker(settings, corpus_dir):
     more = assistant.ask("What else did she say?", [first])
     assert more.query == "What else did Lind say?"
     assert "ten days" in sentences(more)[0]
+
+
+def test_a_sentence_saying_it_was_not_told_is_no_answer(settings, corpus_dir):
+    write(corpus_dir, "probe.txt", PROBE)
+    answer = Assistant(settings, FakeEmbedder()).ask("How will the new probes be financed?")
+    assert not answer.found
+    assert "not disclosed" in answer.text
+    assert "did not say how the new probes" in answer.citations[0].text
