@@ -100,6 +100,7 @@ def test_self_contained_question_is_not_rewritten_by_history(assistant):
         "How long did the meeting last?",
         "Who is the prime minister of Norway?",
         "What was the trade turnover between Norway and Chile?",
+        "Who is Chile's ambassador?",
     ],
 )
 def test_questions_the_article_does_not_answer_are_refused(assistant, question):
