@@ -78,14 +78,29 @@ def plural_head(question: str) -> str | None:
     'libraries'
     >>> plural_head("What protocol was signed?") is None
     True
+    >>> plural_head("Which of the signed documents concern space?")
+    'documents'
     """
-    match = re.search(r"\b(?:which|what)\s+(?:of\s+the\s+)?(\w+)\b", question, re.I)
+    match = re.search(r"\b(?:which|what)\s+(?:of\s+the\s+)?(\w+)(?:\s+(\w+))?", question, re.I)
     if not match:
-        return None
+        return words(question)[0] if terse_plural(question) else None
     word = match.group(1).lower()
+    if match.group(2) and word.endswith(("ed", "en", "al", "ic", "ing")):
+        word = match.group(2).lower()  # "which of the signed documents"
     if word in STOPWORDS or word in {"did", "was", "were", "is", "are", "does", "do", "has"}:
         return None
     return word if word.endswith("s") and not word.endswith(("ss", "us", "is")) else None
+
+
+def terse_plural(question: str) -> bool:
+    """A question without a question word that opens on a plural noun asks for
+    all of them ("documents signed?").
+
+    >>> terse_plural("documents signed?"), terse_plural("tourism memo signed?")
+    (True, False)
+    """
+    first = words(question)[:1]
+    return bool(first) and first[0].endswith("s") and not first[0].endswith(("ss", "us", "is"))
 
 
 def proper_names(question: str) -> list[str]:
@@ -111,7 +126,11 @@ def analyze(question: str) -> Question:
     wh = "yes-no" if YES_NO.match(question) else (wh_match.group(1).lower() if wh_match else "")
     if QUOTE.search(question):
         intent = "quote"
-    elif LIST_CUE.search(question) or (wh in {"which", "what"} and plural_head(question)):
+    elif (
+        LIST_CUE.search(question)
+        or (wh in {"which", "what"} and plural_head(question))
+        or (wh == "" and terse_plural(question))
+    ):
         intent = "list"
     else:
         intent = "fact"

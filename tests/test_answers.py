@@ -221,3 +221,9 @@ def test_a_sentence_saying_it_was_not_told_is_no_answer(settings, corpus_dir):
     assert not answer.found
     assert "not disclosed" in answer.text
     assert "did not say how the new probes" in answer.citations[0].text
+
+
+def test_terse_plural_question_is_a_list(assistant):
+    answer = assistant.ask("documents signed?")
+    assert answer.intent == "list"
+    assert answer.text.startswith("The article names 3 documents:")
