@@ -176,6 +176,8 @@ def measured_thing(question: str) -> str | None:
     'tourists'
     >>> measured_thing("How much was the trade turnover?")
     'turnover'
+    >>> measured_thing("How many people work at the plant?")
+    'people'
     """
     lowered = [w for w in words(question) if w not in STOPWORDS]
     counted = re.search(r"\bhow\s+(many|much)\s+(.*)", question, re.I)
@@ -190,10 +192,12 @@ def measured_thing(question: str) -> str | None:
                 continue
             run.append(word)
         plural = [w for w in run if w.endswith("s") and not w.endswith("ss")]
+        if run and counted.group(1).lower() == "many":
+            # "How many" counts a plural noun, or the word right after it
+            # ("people work" counts people).
+            return plural[0] if plural else run[0]
         if run:
-            # "How many" counts a plural noun; "how much" measures the noun
-            # that ends the phrase.
-            return plural[0] if counted.group(1).lower() == "many" and plural else run[-1]
+            return run[-1]  # "how much" measures the noun that ends the phrase
     generic = {"number", "amount", "total", "count", "figure", "sum"}
     for i, word in enumerate(lowered):
         if word in QUANTITY_NOUNS:
