@@ -188,7 +188,9 @@ class Answerability:
         if not self.refusal(question, candidate):
             return []
         missing = self.missing_names(question, candidate.row)
-        if not missing:
+        # A figure belongs to what its sentence names: a figure in a sentence with
+        # none of the question's names counts something else, whatever links it.
+        if not missing or (question.wants_number and len(missing) == len(question.names)):
             return None
         rows = self.bridges(question, evidence, missing)
         if rows and not self.refusal(question, candidate, frozenset(missing)):

@@ -45,7 +45,8 @@ NEEDS_ANTECEDENT = re.compile(
 TOPIC_VERB = re.compile(r"\b(?:discuss|mention|talk|rais|address|cover)\w*", re.IGNORECASE)
 CONTINUES = re.compile(
     r"^(?:additionally|also|other|others|further|furthermore|moreover|in addition|besides|"
-    r"likewise|similarly|these|those)\b|^\w+(?:\s+\w+){0,6}\s+(?:were|was|are|is)\s+also\b",
+    r"likewise|similarly|these|those)\b|^\w+(?:\s+\w+){0,6}\s+(?:were|was|are|is|will|would)\s+"
+    r"also\b",
     re.IGNORECASE,
 )
 LEADING_QUOTE = re.compile(r'^\s*(?:“[^”]*”|"[^"]*")[\s,.]*')
@@ -423,8 +424,13 @@ class Selector:
             for row in chosen:
                 step = row
                 while (step := self.continuation(step)) is not None:
+                    # In the list's own paragraph an "Additionally, ..." carries it on
+                    # however it scores; in the next one it must score near the list.
                     spells_out = SPELLS_OUT.match(self.index.sentences[step].text)
-                    if not spells_out and relevance.get(step, -1.0) < floor:
+                    same_paragraph = (
+                        self.index.sentences[step].paragraph == self.index.sentences[row].paragraph
+                    )
+                    if not (spells_out or same_paragraph) and relevance.get(step, -1.0) < floor:
                         break
                     if step not in grown:
                         grown.append(step)

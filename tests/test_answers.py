@@ -227,3 +227,28 @@ def test_terse_plural_question_is_a_list(assistant):
     answer = assistant.ask("documents signed?")
     assert answer.intent == "list"
     assert answer.text.startswith("The article names 3 documents:")
+
+
+PROJECTS = """The water council approved several projects in Maun on Tuesday, its secretariat said.
+
+The largest of the approved projects is a canal in Rundu. Other projects included a dam, a wastewater plant and a wetland reserve. Additionally, the council endorsed a warning system that will share river data. A training centre for engineers will also be set up in Windhoek.
+
+The next meeting will take place in Luanda.
+
+Namibia will contribute $35 million to the package.
+"""
+
+
+def test_list_follows_additionally_and_will_also_in_its_paragraph(settings, corpus_dir):
+    write(corpus_dir, "projects.txt", PROJECTS)
+    answer = Assistant(settings, FakeEmbedder()).ask("Which projects were approved?")
+    cited = " ".join(sentences(answer))
+    for item in ("a dam", "warning system", "training centre"):
+        assert item in cited
+
+
+def test_a_figure_about_something_else_is_no_answer(settings, corpus_dir):
+    # The $35 million is Namibia's; a sentence naming Botswana does not make it hers.
+    write(corpus_dir, "projects.txt", PROJECTS.replace("Maun", "Maun, Botswana,"))
+    answer = Assistant(settings, FakeEmbedder()).ask("How much will Botswana contribute?")
+    assert not answer.found
