@@ -93,6 +93,17 @@ def phrase_series(text: str) -> list[tuple[int, int]]:
         pieces.append((cursor, match.start()))
         cursor = match.end()
     pieces.append((cursor, body_end))
+    if comma_series:
+        # "a dam, a plant for the town of X and the restoration of Y": in a series
+        # of noun phrases the last "and the/a" opens the final one.
+        last_start, last_end = pieces[-1]
+        final = list(re.finditer(r"\s+and\s+(?=(?:the|a|an)\s)", text[last_start:last_end]))
+        if final:
+            cut = final[-1]
+            pieces[-1:] = [
+                (last_start, last_start + cut.start()),
+                (last_start + cut.end(), last_end),
+            ]
     first_start, first_end = pieces[0]
     lead = re.search(
         r"\b(?:included|include|includes|including|are|were)\s+(?=(?:a|an|the)\s)",
@@ -120,5 +131,8 @@ def enumeration(text: str) -> list[tuple[int, int]]:
     []
     >>> enumeration("Additionally, a memorandum on energy was signed.")
     []
+    >>> s = "Others included a dam, a plant for the town of Ede and the restoration of wetlands."
+    >>> [s[a:b] for a, b in enumeration(s)]
+    ['a dam', 'a plant for the town of Ede', 'the restoration of wetlands']
     """
     return short_series(text) or phrase_series(text)
