@@ -20,7 +20,15 @@ from assistant.lexical import STOPWORDS, stem, words
 from assistant.names import mentions
 from assistant.question import Question
 from assistant.rank import EXTENT, NUMBER, TIME
-from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, plain, similar_stems
+from assistant.select import (
+    SIMILARITY_FLOOR,
+    Evidence,
+    Selector,
+    asks_topic,
+    plain,
+    similar_stems,
+    topic_of,
+)
 
 # "Who is the prime minister of ...": the role a who-question asks to be named.
 ROLE = re.compile(
@@ -208,6 +216,11 @@ class Answerability:
         the question needs (a name, a negation, a date, a figure) and it has it.
         """
         best = evidence[0]
+        if asks_topic(question) and not any(e.matched for e in evidence):
+            # "Is a visa regime mentioned?": no retrieved sentence uses a word of
+            # it, and likeness alone cannot tell a paraphrase from another topic.
+            topic = " ".join(topic_of(question).term_words)
+            return evidence, f"none of its sentences uses the words “{topic}”", []
         extra = self.acceptable(question, evidence, best)
         if extra is not None:
             return evidence, "", extra

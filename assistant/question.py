@@ -41,7 +41,7 @@ FRAME_WORDS = frozenset(
     wording words word verbatim cite list name enumerate please according written write
     wrote regarding concerning happen happened
     anything something thing things else kind type part much many discuss discussed
-    discussing discussion discussions talk talked talking""".split()
+    discussing discussion discussions talk talked talking anywhere somewhere""".split()
 )
 
 # Frame words only as the opening imperative ("Describe the talks", "Give me the

@@ -191,12 +191,17 @@ def topic_of(question: Question) -> Question:
     >>> from assistant.question import analyze
     >>> topic_of(analyze("Did the leaders discuss agriculture?")).terms
     ('agricultur',)
+    >>> topic_of(analyze("Were transit and logistics mentioned anywhere?")).terms
+    ('transit', 'logist')
     """
     verb = TOPIC_VERB.search(question.text)
     if not verb:
         return question
-    after = {stem(w) for w in words(question.text[verb.end() :])}
-    kept = [(t, w) for t, w in zip(question.terms, question.term_words, strict=True) if t in after]
+    # In the passive ("Were transit and logistics mentioned?") the topic comes first.
+    passive = re.match(r"\s*(?:is|are|was|were|has|have|had)\b", question.text, re.I)
+    topic = question.text[: verb.start()] if passive else question.text[verb.end() :]
+    said = {stem(w) for w in words(topic)}
+    kept = [(t, w) for t, w in zip(question.terms, question.term_words, strict=True) if t in said]
     if not kept:
         return question
     return replace(question, terms=tuple(t for t, _ in kept), term_words=tuple(w for _, w in kept))

@@ -252,3 +252,12 @@ def test_a_figure_about_something_else_is_no_answer(settings, corpus_dir):
     write(corpus_dir, "projects.txt", PROJECTS.replace("Maun", "Maun, Botswana,"))
     answer = Assistant(settings, FakeEmbedder()).ask("How much will Botswana contribute?")
     assert not answer.found
+
+
+def test_is_x_mentioned_reads_the_topic_before_a_passive_verb(assistant):
+    answer = assistant.ask("Were shipping and mining mentioned anywhere?")
+    assert answer.found
+    assert "shipping, mining and tourism" in answer.citations[0].text
+    refused = assistant.ask("Was an oil pipeline mentioned?")
+    assert not refused.found
+    assert "none of its sentences uses the words “oil pipeline”" in refused.text
