@@ -205,6 +205,32 @@ class Answerability:
             return rows
         return None
 
+    def unmatched_topic(self, question: Question, evidence: list[Evidence]) -> str:
+        """The topic of "Is X mentioned?" or "What was decided about X?" when no
+        retrieved sentence uses a word of it, else ''. Likeness alone cannot tell
+        a paraphrase from another topic, so the closest passage is offered instead."""
+        if asks_topic(question):
+            if any(e.matched for e in evidence):
+                return ""
+            return " ".join(topic_of(question).term_words)
+        about = re.search(r"\babout\s+(.*)", question.text, re.I)
+        if not about:
+            return ""
+        # "about fishing quotas on the river": the words up to the first small word.
+        run: list[str] = []
+        for word in words(about.group(1)):
+            if word in STOPWORDS and word not in {"and", "or", "the", "a", "an"}:
+                break
+            if word not in STOPWORDS:
+                run.append(word)
+        weighed = self.selector
+        wanted = [stem(w) for w in run]
+        if not wanted or any(
+            any(similar_stems(t, s) for s in weighed.stems[e.row]) for e in evidence for t in wanted
+        ):
+            return ""
+        return " ".join(run)
+
     def pick(
         self, question: Question, evidence: list[Evidence]
     ) -> tuple[list[Evidence], str, list[int]]:
@@ -216,10 +242,8 @@ class Answerability:
         the question needs (a name, a negation, a date, a figure) and it has it.
         """
         best = evidence[0]
-        if asks_topic(question) and not any(e.matched for e in evidence):
-            # "Is a visa regime mentioned?": no retrieved sentence uses a word of
-            # it, and likeness alone cannot tell a paraphrase from another topic.
-            topic = " ".join(topic_of(question).term_words)
+        topic = self.unmatched_topic(question, evidence)
+        if topic:
             return evidence, f"none of its sentences uses the words “{topic}”", []
         extra = self.acceptable(question, evidence, best)
         if extra is not None:

@@ -261,3 +261,10 @@ def test_is_x_mentioned_reads_the_topic_before_a_passive_verb(assistant):
     refused = assistant.ask("Was an oil pipeline mentioned?")
     assert not refused.found
     assert "none of its sentences uses the words “oil pipeline”" in refused.text
+
+
+def test_about_a_topic_no_sentence_names_is_not_found(assistant):
+    answer = assistant.ask("What did the ministers decide about oil quotas for Chile?")
+    assert not answer.found
+    assert "none of its sentences uses the words “oil quotas”" in answer.text
+    assert assistant.ask("What did the ministers say about salmon exports?").found
