@@ -223,13 +223,10 @@ class Answerability:
                 break
             if word not in STOPWORDS:
                 run.append(word)
-        weighed = self.selector
         wanted = [stem(w) for w in run]
-        if not wanted or any(
-            any(similar_stems(t, s) for s in weighed.stems[e.row]) for e in evidence for t in wanted
-        ):
-            return ""
-        return " ".join(run)
+        stems = [self.selector.stems[e.row] for e in evidence]
+        used = any(similar_stems(t, s) for sentence in stems for s in sentence for t in wanted)
+        return "" if used or not wanted else " ".join(run)
 
     def pick(
         self, question: Question, evidence: list[Evidence]
