@@ -106,13 +106,21 @@ def similar_stems(a: str, b: str) -> bool:
 
 
 def edit_distance_at_most_one(a: str, b: str) -> bool:
+    """One letter added, dropped or changed, or two neighbours swapped (a typo).
+
+    >>> edit_distance_at_most_one("dialouge", "dialogue"), edit_distance_at_most_one("ab", "ba")
+    (True, True)
+    >>> edit_distance_at_most_one("trade", "grace")
+    False
+    """
     if len(a) > len(b):
         a, b = b, a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
     if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
     return a[i:] == b[i + 1 :]
 
 
