@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.items import enumeration
+from assistant.items import enumeration, short_series
 from assistant.lexical import fold, stem, tokenize, words
-from assistant.question import Question
+from assistant.question import Question, plural_head
 from assistant.rank import kind_features, novelty, score
 from assistant.retrieve import Hit, neighbours
 from assistant.store import Index
@@ -415,6 +415,27 @@ class Selector:
                 more.append(e.row)
         return more
 
+    def list_group(self, question: Question, listing: list[Evidence]) -> list[Evidence]:
+        """The sentences a list answer is made of.
+
+        Asked for a kind of thing the article never names ("Which areas ...?"),
+        with the best sentence enumerating bare nouns ("industry, agriculture,
+        transit and logistics"), the answer is every such enumeration as far down
+        as LIST_SPAN: words cannot tell which sentences hold areas, but lists of
+        another shape (documents, with their articles) hold other things."""
+        best = listing[0]
+        head = plural_head(question.text)
+        named = head and any(
+            similar_stems(stem(head), known) for known in self.nearby_vocabulary(stem(head))
+        )
+        if not head or named or not short_series(best.hit.sentence.text):
+            return natural_group(listing)
+        return [
+            e
+            for e in listing
+            if e.relevance >= best.relevance - LIST_SPAN and short_series(e.hit.sentence.text)
+        ]
+
     def choose(
         self,
         question: Question,
@@ -430,7 +451,7 @@ class Selector:
         if intent == "list":
             # A list is made of sentences that enumerate, or that name what was asked.
             listing = [e for e in evidence if e.matched or enumeration(e.hit.sentence.text)]
-            chosen = [e.row for e in natural_group(listing or evidence)]
+            chosen = [e.row for e in self.list_group(question, listing or evidence)]
             relevance = {e.row: e.relevance for e in evidence}
             floor = best.relevance - CHAIN_MARGIN
             grown = list(chosen)

@@ -36,6 +36,13 @@ def test_sectors_question_cites_industry_agriculture_aerospace(assistant):
     assert "industry" in sentence and "aerospace" in sentence
 
 
+def test_areas_of_cooperation_are_the_sector_lists_not_the_documents(assistant):
+    # The article never says "areas": the sentences enumerating bare nouns answer.
+    answer = assistant.ask("Which areas of cooperation were discussed?")
+    assert "agriculture" in cited(answer) and "healthcare" in cited(answer)
+    assert "memorandum" not in cited(answer)
+
+
 def test_citations_are_numbered_in_order_and_exact(assistant):
     answer = assistant.ask("Which documents were signed?")
     document = assistant.index.documents[0].text
