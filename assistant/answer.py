@@ -9,6 +9,7 @@ This module does not choose sentences; see select.py.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from assistant.chunking import Sentence
@@ -120,11 +121,19 @@ class Composer:
         s = self.index.sentences[rows[0]]
         return f"The article says (paragraph {s.paragraph}):\n\n> {sentences}"
 
-    def bullets(self, rows: list[int], noun: str | None) -> str:
+    def bullets(
+        self,
+        rows: list[int],
+        noun: str | None,
+        keep: Callable[[str], bool] | None = None,
+        narrowed: str = "",
+    ) -> str:
         """A bulleted list of items cut from the sentences, counted in its framing.
 
         A sentence without an enumeration is one item; a sentence that only
         announces the list ("... exchanged several documents") leads it instead.
+        With `keep`, only the items it accepts are listed, and the framing says
+        they are the ones for `narrowed` ("education").
         """
         lines, leads = [], []
         for n, row in enumerate(rows, start=1):
@@ -134,15 +143,19 @@ class Composer:
                 leads.append(f"{text} [{n}]")
                 continue
             for a, b in spans or [(0, len(text))]:
-                lines.append(f"- {text[a:b]} [{n}]")
+                if keep is None or keep(text[a:b]):
+                    lines.append(f"- {text[a:b]} [{n}]")
         count = len(lines)
         said = noun and any(stem(noun) in tokenize(self.index.sentences[row].text) for row in rows)
-        if not noun or said:
-            framing = f"The article names {count} {noun or 'items' if count != 1 else 'item'}:"
+        plural = count != 1
+        if keep is not None:
+            framing = f"The article names {count} item{'s' if plural else ''} for “{narrowed}”:"
+        elif not noun or said:
+            framing = f"The article names {count} {noun or 'items' if plural else 'item'}:"
         else:
             # The article never calls them that ("Which companies ...?"), so the
             # framing must not either.
-            framing = f"The article names {count} item{'s' if count != 1 else ''} for “{noun}”:"
+            framing = f"The article names {count} item{'s' if plural else ''} for “{noun}”:"
         lead = ("\n\n" + "\n\n".join(leads)) if leads else ""
         sources = "\n".join(
             f"[{n}] {self.index.sentences[row].text}" for n, row in enumerate(rows, start=1)

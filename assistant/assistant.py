@@ -18,7 +18,7 @@ from assistant.corpus import Document, corpus_files, parse_document
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import CorpusError, QuestionError
 from assistant.items import enumeration
-from assistant.question import analyze, plural_head
+from assistant.question import analyze, narrowed_to, plural_head
 from assistant.retrieve import Retriever
 from assistant.select import Selector
 from assistant.settings import Settings
@@ -150,13 +150,15 @@ class Assistant:
             lambda e: not self.answerability.refusal(analysis, e),
         )
         rows += [row for row in bridges if row not in rows]
+        narrowed = narrowed_to(turn.query) if intent == "list" else ()
+        rows, keep = self.selector.narrow(rows, narrowed)
         if intent == "quote":
             rows.sort()  # a quote reads in the article's order
         scores = {e.row: e.relevance for e in evidence}
         citations = self.composer.citations(rows, scores)
         single_sentence = len(rows) == 1 and not enumeration(self.index.sentences[rows[0]].text)
         if intent == "list" and not single_sentence:
-            text = self.composer.bullets(rows, plural_head(turn.query))
+            text = self.composer.bullets(rows, plural_head(turn.query), keep, " ".join(narrowed))
         elif intent == "quote":
             text = self.composer.quote(rows)
         else:

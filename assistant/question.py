@@ -92,6 +92,37 @@ def plural_head(question: str) -> str | None:
     return word if word.endswith("s") and not word.endswith(("ss", "us", "is")) else None
 
 
+# "Which documents concern education?": the words after such a cue narrow a list.
+NARROWED = re.compile(
+    r"\b(?:concern(?:s|ed|ing)?|relat(?:e|es|ed|ing)\s+to|deal(?:s|t)?\s+with|about|regarding|"
+    r"involv(?:e|es|ed|ing)|cover(?:s|ed|ing)?|on|in|for)\s+(.+)$",
+    re.IGNORECASE,
+)
+
+VERB = re.compile(r"\b(?:is|are|was|were|be|been|did|do|does|has|have|had|will|would)\b", re.I)
+
+
+def narrowed_to(question: str) -> tuple[str, ...]:
+    """The content words a list question narrows its items to, after "concern",
+    "relate to", "on", "in" ...; empty when it asks for every item.
+
+    >>> narrowed_to("Which documents concern education?")
+    ('education',)
+    >>> narrowed_to("Which agreements were signed on defence and security?")
+    ('defence', 'security')
+    >>> narrowed_to("What was signed?")
+    ()
+    >>> narrowed_to("Which projects in Namibia were approved?")
+    ('namibia',)
+    """
+    match = NARROWED.search(question)
+    if not match:
+        return ()
+    # "Which projects in Namibia were approved?": the narrowing ends at the verb.
+    phrase = VERB.split(match.group(1), maxsplit=1)[0]
+    return tuple(w for w in words(phrase) if w not in STOPWORDS and w not in FRAME_WORDS)
+
+
 def terse_plural(question: str) -> bool:
     """A question without a question word that opens on a plural noun asks for
     all of them ("documents signed?").

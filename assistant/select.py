@@ -436,6 +436,29 @@ class Selector:
             if e.relevance >= best.relevance - LIST_SPAN and short_series(e.hit.sentence.text)
         ]
 
+    def narrow(
+        self, rows: list[int], words_: tuple[str, ...]
+    ) -> tuple[list[int], Callable[[str], bool] | None]:
+        """For "Which documents concern education?": the rows holding an item that
+        names one of the words, and the test an item must pass; the rows unchanged
+        and None when no item or every item names them (nothing to narrow)."""
+        wanted = [stem(w) for w in words_]
+
+        def keep(item: str) -> bool:
+            return any(similar_stems(t, s) for s in tokenize(item) for t in wanted)
+
+        items = {row: self.items(row) for row in rows}
+        kept = [row for row in rows if any(keep(item) for item in items[row])]
+        total = sum(len(found) for found in items.values())
+        matching = sum(keep(item) for found in items.values() for item in found)
+        if not wanted or matching in (0, total):
+            return rows, None
+        return kept, keep
+
+    def items(self, row: int) -> list[str]:
+        text = self.index.sentences[row].text
+        return [text[a:b] for a, b in enumeration(text)] or [text]
+
     def choose(
         self,
         question: Question,

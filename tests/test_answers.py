@@ -268,3 +268,13 @@ def test_about_a_topic_no_sentence_names_is_not_found(assistant):
     assert not answer.found
     assert "none of its sentences uses the words “oil quotas”" in answer.text
     assert assistant.ask("What did the ministers say about salmon exports?").found
+
+
+def test_list_narrowed_to_a_topic_keeps_only_its_items(assistant):
+    answer = assistant.ask("Which agreements concern customs?")
+    bullets = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert bullets == ["- another agreement on customs [1]"]
+    assert answer.text.startswith("The article names 1 item for “customs”:")
+    assert [c.text for c in answer.citations] == [
+        "These included an agreement on fisheries and another agreement on customs."
+    ]
