@@ -17,18 +17,11 @@ lacks. This module does not rank or choose the sentences to cite; see select.py.
 import re
 
 from assistant.lexical import STOPWORDS, stem, words
+from assistant.matching import plain, similar_stems
 from assistant.names import mentions
 from assistant.question import Question
 from assistant.rank import EXTENT, NUMBER, TIME
-from assistant.select import (
-    SIMILARITY_FLOOR,
-    Evidence,
-    Selector,
-    asks_topic,
-    plain,
-    similar_stems,
-    topic_of,
-)
+from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, asks_topic, topic_of
 
 # "Who is the prime minister of ...": the role a who-question asks to be named.
 ROLE = re.compile(

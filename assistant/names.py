@@ -12,7 +12,7 @@ import functools
 import re
 
 from assistant.lexical import STOPWORDS, stem, words
-from assistant.select import edit_distance_at_most_one, plain, similar_stems
+from assistant.matching import edit_distance_at_most_one, plain, similar_stems
 
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
