@@ -13,11 +13,12 @@ from pathlib import Path
 
 from assistant.answer import Answer, Composer
 from assistant.answerable import Answerability
-from assistant.conversation import Turn, resolve
+from assistant.conversation import People, Turn, resolve
 from assistant.corpus import Document, corpus_files, parse_document
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import CorpusError, QuestionError
 from assistant.items import enumeration
+from assistant.names import people
 from assistant.question import analyze, narrowed_to, plural_head
 from assistant.retrieve import Retriever
 from assistant.select import Selector
@@ -75,6 +76,9 @@ class Assistant:
         self.selector = Selector(index, questions.encode)
         self.answerability = Answerability(self.selector)
         self.composer = Composer(index)
+        sentences = index.sentences
+        known = people(" ".join(d.text for d in index.documents))
+        self.people = People(known, lambda row: sentences[row].text)
         return index
 
     def reindex(self, progress: Progress | None = None) -> Index:
@@ -89,7 +93,8 @@ class Assistant:
             question = check_question(question, self.settings.max_question_chars)
         except QuestionError as problem:
             return Answer(str(question)[:200], "", f"{problem}.", False, error=str(problem))
-        turn = resolve(question, list(history), self.closeness)
+        _ = self.index  # opening the index finds the article's people
+        turn = resolve(question, list(history), self.closeness, self.people)
         if turn.quote_rows:
             return self.quote(question, turn)
         return self.search(question, turn)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from assistant.answer import Answer
 from assistant.lexical import STOPWORDS, fold, stem
+from assistant.matching import plain
+from assistant.names import same_name
 from assistant.question import FRAME_WORDS, analyze, proper_names
 
 # closeness(word, words): how alike in meaning the word is to each of the words.
@@ -77,14 +79,49 @@ def content_words(query: str) -> str:
     return " ".join(kept)
 
 
-def person(history: list[Answer]) -> str | None:
-    """The person the conversation last asked about, as typed."""
+@dataclass(frozen=True)
+class People:
+    """Who in the article is a person, so "he" is not read as "Serbia"."""
+
+    known: frozenset[str]  # plain folded names the article uses for people (names.people)
+    sentence: Callable[[int], str]  # an index row's text
+
+    def answered(self, answer: Answer) -> str | None:
+        """The person an answer names for its question ("Who is the president of
+        Serbia?" -> "Vučić"): in its main sentence, the first person after a name
+        of the question, else the last before it, else the first; as written."""
+        if not answer.found or not answer.rows:
+            return None
+        text = self.sentence(answer.rows[answer.focus_index])
+        asked = [plain(n) for n in proper_names(answer.query)]
+        tokens = re.findall(r"[\w’'-]+", text)
+        persons = [
+            i for i, t in enumerate(tokens) if plain(t) in self.known and plain(t) not in asked
+        ]
+        if not persons:
+            return None
+        named = [i for i, t in enumerate(tokens) if any(same_name(a, plain(t)) for a in asked)]
+        if named:
+            after = [i for i in persons if i > named[0]]
+            before = [i for i in persons if i < named[0]]
+            return tokens[after[0] if after else before[-1]]
+        return tokens[persons[0]]
+
+
+def person(history: list[Answer], people: People | None = None) -> str | None:
+    """The person the conversation last asked about, or was told about, as typed."""
     for answer in reversed(history):
         names = [n for n in proper_names(answer.query) if not n.isdigit()]
+        if people is not None:
+            names = [n for n in names if plain(n) in people.known]
         if names:
             original = re.search(re.escape(names[-1]), answer.query, re.I)
             return original.group(0) if original else names[-1]
-    return None
+        told = people.answered(answer) if people is not None else None
+        if told:
+            return told
+    # No one the article calls a person: the name last asked about, whatever it is.
+    return person(history) if people is not None else None
 
 
 def swap_topic(previous_query: str, new_topic: str, closeness: Closeness | None = None) -> str:
@@ -121,9 +158,15 @@ def given_rows(history: list[Answer]) -> tuple[int, ...]:
     return tuple(sorted({row for answer in history for row in answer.rows}))
 
 
-def resolve(question: str, history: list[Answer], closeness: Closeness | None = None) -> Turn:
+def resolve(
+    question: str,
+    history: list[Answer],
+    closeness: Closeness | None = None,
+    people: People | None = None,
+) -> Turn:
     """The standalone reading of `question` after `history` (oldest first);
-    `closeness(word, words)` scores how alike in meaning words are (cosines)."""
+    `closeness(word, words)` scores how alike in meaning words are (cosines);
+    `people` tells persons from places, so "he" takes a person."""
     if not history:
         return Turn(question)
     if AND_QUESTION.match(question):
@@ -144,7 +187,7 @@ def resolve(question: str, history: list[Answer], closeness: Closeness | None = 
     if carried and len(carried.group(1).split()) <= 4:
         return Turn(swap_topic(last.query, carried.group(1), closeness))
     resolved = question
-    name = person(history)
+    name = person(history, people)
     if name and PERSON_PRONOUN.search(resolved):
         resolved = PERSON_PRONOUN.sub(name, resolved, count=1)
     if THING_PRONOUN.search(resolved) or not analyze(resolved).terms:

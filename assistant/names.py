@@ -157,3 +157,36 @@ def plain_caps(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# "Tokayev acknowledged", "Solvang said", "President Aleksandar Vučić",
+# "Ingrid Solvang, chief executive officer of Kestrel, said": forms that make a
+# capitalized word a person's name, not a place's or a company's.
+REPORTING = (
+    r"(?:said|says|told|added|noted|stressed|recalled|called|proposed|expressed|"
+    r"acknowledged|highlighted|conveyed|reaffirmed|praised|emphasi[sz]ed|urged|warned|"
+    r"announced|explained|argued|insisted|suggested|thanked|welcomed|declared|stated)"
+)
+NAME = r"([A-Z][\w’'-]+)"
+PERSON = re.compile(
+    rf"\b{NAME}(?:\s+(?:also|further|later))?\s+{REPORTING}\b"
+    rf"|\b{NAME},[^,.;]{{1,80}},\s+{REPORTING}\b"
+    r"|\b(?:President|Minister|Professor|Prime\s+Minister|Mr|Ms|Mrs|Dr|Chancellor|Governor|"
+    rf"Mayor|Senator|King|Queen|General|Director|Chairman|Chairwoman)\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{NAME}"
+)
+
+
+def people(text: str) -> frozenset[str]:
+    """Folded names the text uses for people: they report, or carry a title.
+
+    >>> sorted(people("Minister Berg praised the plan. Namibia will pay, Berg said."))
+    ['berg']
+    >>> sorted(people("Ingrid Solvang, chief executive of Kestrel, said it flew."))
+    ['solvang']
+    """
+    return frozenset(
+        plain(name)
+        for match in PERSON.finditer(text)
+        for name in match.groups()
+        if name and name.lower() not in {"he", "she", "they", "it"}
+    )

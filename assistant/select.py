@@ -23,6 +23,7 @@ import numpy as np
 from assistant.items import enumeration, short_series
 from assistant.lexical import fold, stem, tokenize, words
 from assistant.matching import by_opening, phrase_share, similar_stems
+from assistant.names import REPORTING
 from assistant.question import Question, plural_head
 from assistant.rank import kind_features, novelty, score
 from assistant.retrieve import Hit, neighbours
@@ -50,6 +51,8 @@ CONTINUES = re.compile(
     r"also\b",
     re.IGNORECASE,
 )
+REPORTS = re.compile(REPORTING, re.IGNORECASE)
+SUBJECT_WORDS = 16  # a reporting verb this far in still follows its subject
 LEADING_QUOTE = re.compile(r'^\s*(?:“[^”]*”|"[^"]*")[\s,.]*')
 # "What was said / did he say about X?": every sentence naming X is part of the answer.
 ABOUT = re.compile(
@@ -157,12 +160,16 @@ class Selector:
         self.openings = [by_opening(stems) for stems in self.stems]
 
     def leading_names(self, row: int) -> frozenset[str]:
-        """Folded capitalized words among the first five: the sentence's actor.
-        A leading personal pronoun takes the actor of the sentence before it."""
+        """Folded capitalized words among the first five, or up to a reporting verb
+        further on ("The scientific director, Professor Mikael Aaltonen of ...,
+        said"): the sentence's actor. A leading personal pronoun takes the actor
+        of the sentence before it."""
         sentence = self.index.sentences[row]
         # "“The river ...,” Moatlhodi told reporters": the speaker follows the quote.
         text = LEADING_QUOTE.sub("", sentence.text)
-        tokens = re.findall(r"\w+", text)[:5]
+        tokens = re.findall(r"\w+", text)
+        verb = next((i for i, t in enumerate(tokens[:SUBJECT_WORDS]) if REPORTS.fullmatch(t)), 0)
+        tokens = tokens[: max(verb, 5)]
         if tokens and tokens[0].lower() in {"he", "she", "they"}:
             before = self.row_of.get((sentence.doc_id, sentence.number - 1))
             if before is not None and before < row:

@@ -1,7 +1,7 @@
 """How follow-up questions are read, on made-up previous answers (no index needed)."""
 
 from assistant.answer import Answer
-from assistant.conversation import resolve
+from assistant.conversation import People, resolve
 
 
 def answered(question: str, rows: tuple[int, ...] = (3,), query: str | None = None) -> Answer:
@@ -64,3 +64,16 @@ def test_quote_it_quotes_the_focus_sentence_of_the_last_found_answer():
     refused = Answer("What is the GDP?", "What is the GDP?", "t", False)
     turn = resolve("Quote it.", [focus, refused])
     assert turn.quote_rows == (8,)
+
+
+def test_she_after_who_is_takes_the_person_answered_not_the_place_asked():
+    sentences = ["Tartu's mayor, Anna Lind, opened the fair, and Minister Berg spoke."]
+    people = People(frozenset({"lind", "berg"}), sentences.__getitem__)
+    history = [answered("Who is the mayor of Tartu?", rows=(0,))]
+    assert resolve("What did she say?", history, people=people).query == "What did Lind say?"
+
+
+def test_without_people_in_the_article_the_last_name_asked_about_is_kept():
+    people = People(frozenset(), ["The fair opened."].__getitem__)
+    history = [answered("What did Tartu decide?", rows=(0,))]
+    assert resolve("What did he say?", history, people=people).query == "What did Tartu say?"

@@ -64,3 +64,10 @@ def test_and_x_replaces_the_word_most_like_x(assistant):
     second = assistant.ask("And agriculture?", [first])
     assert second.query == "Did the leaders discuss agriculture?"
     assert any("agriculture" in c.text for c in second.citations)
+
+
+def test_he_after_who_is_the_president_is_the_president_named(assistant):
+    first = assistant.ask("Who is the president of Serbia?")
+    follow = assistant.ask("What did he say?", [first])
+    assert follow.query == "What did Vučić say?"
+    assert follow.citations[0].text.startswith("Vučić conveyed")
