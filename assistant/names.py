@@ -21,8 +21,9 @@ NUMBER_WORDS = {
     "first": "1", "second": "2", "third": "3", "once": "1", "twice": "2",
 }  # fmt: skip
 ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6"}
-# Endings that make a people or an adjective of a place name (Israel -> Israelis).
-DEMONYM = ("i", "is", "an", "ans", "ian", "ians", "ese", "ish", "ern", "n", "ns")
+# Endings that make a people or an adjective of a place name (Israel -> Israelis,
+# Kazakhstan -> Kazakh).
+DEMONYM = ("i", "is", "an", "ans", "ian", "ians", "ese", "ish", "ern", "n", "ns", "stan")
 # Small words inside a name that its acronym skips ("Bank of England" -> BoE).
 LINKS = frozenset("of and for de du la".split())
 
@@ -90,6 +91,8 @@ def same_name(name: str, word: str) -> bool:
 
     >>> same_name("israelis", "israel"), same_name("northern", "north")
     (True, True)
+    >>> same_name("kazakhstan", "kazakh")
+    True
     >>> same_name("iran", "iraq")
     False
     """
