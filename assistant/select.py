@@ -58,7 +58,7 @@ LEADING_QUOTE = re.compile(r'^\s*(?:“[^”]*”|"[^"]*")[\s,.]*')
 ABOUT = re.compile(
     r"^\s*what\b.*\b(?:say|said|says|discuss\w*|mention\w*|report\w*)\s+about\b", re.I
 )
-ABOUT_MOST = 4
+ABOUT_MOST = 4  # sentences at most in such an answer
 SIMILARITY_FLOOR = 0.15  # below this cosine MiniLM pairs are unrelated text
 SOFT_SCALE = 0.25  # a word-to-sentence cosine this high counts as a full match
 TOO_CLOSE = 0.1  # a runner-up this close to the best is cited too (in rank.py units)
@@ -330,19 +330,16 @@ class Selector:
         if not about:
             return []
         topic = {stem(w) for w in words(question.text[about.end() :])} & set(question.terms)
+        if not topic:
+            return []
         best = evidence[0]
         more = []
         for e in evidence[1:]:
             if len(chosen) + len(more) >= ABOUT_MOST:
                 break
             same_actor = not question.subject or question.subject in self.actors[e.row]
-            if (
-                topic
-                and topic <= e.matched
-                and same_actor
-                and e.row not in chosen
-                and e.relevance >= best.relevance - LIST_SPAN
-            ):
+            near = e.relevance >= best.relevance - LIST_SPAN
+            if topic <= e.matched and same_actor and near and e.row not in chosen:
                 more.append(e.row)
         return more
 
@@ -368,12 +365,12 @@ class Selector:
         ]
 
     def narrow(
-        self, rows: list[int], words_: tuple[str, ...]
+        self, rows: list[int], narrowed: tuple[str, ...]
     ) -> tuple[list[int], Callable[[str], bool] | None]:
         """For "Which documents concern education?": the rows holding an item that
         names one of the words, and the test an item must pass; the rows unchanged
         and None when no item or every item names them (nothing to narrow)."""
-        wanted = [stem(w) for w in words_]
+        wanted = [stem(w) for w in narrowed]
 
         def keep(item: str) -> bool:
             return any(similar_stems(t, s) for s in tokenize(item) for t in wanted)
@@ -387,6 +384,7 @@ class Selector:
         return kept, keep
 
     def items(self, row: int) -> list[str]:
+        """The sentence's enumerated items, or the whole sentence as one."""
         text = self.index.sentences[row].text
         return [text[a:b] for a, b in enumeration(text)] or [text]
 
