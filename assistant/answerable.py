@@ -50,7 +50,22 @@ MONEY = re.compile(
 WEIGHT = re.compile(
     r"\d[\d,.]*[\s-]*(?:kilo(?:gram)?s?|kg|grams?|g|tonnes?|tons?|pounds?|lbs?)\b", re.I
 )
+LENGTH = re.compile(
+    r"\d[\d,.]*[\s-]*(?:cubic\s+|square\s+)?(?:kilomet(?:re|er)s?|km|met(?:re|er)s?|m|miles?|feet|"
+    r"foot|ft|centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|inch(?:es)?|yards?)\b",
+    re.I,
+)
 MEASURED_BY = {
+    **dict.fromkeys(
+        """meter meters metre metres kilometer kilometers kilometre kilometres km miles
+        feet inches yards long length distance far tall high""".split(),
+        LENGTH,
+    ),
+    **dict.fromkeys("times".split(), re.compile(r"\b(?:once|twice|thrice|\w+\s+times)\b", re.I)),
+    **dict.fromkeys(
+        "people persons inhabitants residents".split(),
+        re.compile(r"\b(?:population|inhabitants|residents|people|persons|citizens)\b", re.I),
+    ),
     **dict.fromkeys(
         "cost costs price priced worth spend spent pay paid budget fund funded".split(), MONEY
     ),
@@ -164,6 +179,9 @@ class Answerability:
             return True
         unit = MEASURED_BY.get(word)
         if unit and unit.search(evidence.hit.sentence.text):
+            return True
+        # A compound holds it: "powder" in "gunpowder".
+        if len(word) >= 5 and any(w.endswith(word) for w in words(evidence.hit.sentence.text)):
             return True
         vector = self.selector.encode([word])[0]
         sentence = self.selector.index.sentence_vectors.reconstruct(evidence.row)

@@ -32,7 +32,16 @@ YES_NO = re.compile(
 QUANTITY_NOUNS = frozenset(
     """number amount population gdp cost costs price prices budget size percentage percent
     rate toll total value volume length distance height weight revenue income salary
-    count sum tonnes tons capacity turnover altitude speed temperature""".split()
+    sum tonnes tons capacity turnover altitude speed temperature""".split()
+)
+# The quantity noun must be what is asked ("What was the population of ...?", "What
+# capacity will ...?"), not a word further on ("What components raise steam
+# temperature?").
+QUANTITY_ASKED = re.compile(
+    r"^\s*(?:what|which)\s+(?:(?:is|was|are|were|will\s+be|would\s+be)\s+)?(?:the\s+)?"
+    r"(?:(?:[\w-]+\s+){0,3}[\w-]+(?:'s|’s|'|’)\s+)?"  # "Kestrel Orbital Systems' revenue"
+    r"(?:[\w-]+\s+){0,2}?(?:" + "|".join(sorted(QUANTITY_NOUNS)) + r")\b",
+    re.IGNORECASE,
 )
 # Words that frame a question rather than name what it is about.
 FRAME_WORDS = frozenset(
@@ -175,11 +184,7 @@ def analyze(question: str) -> Question:
     for w in content:
         first_word.setdefault(stem(w), w)
     terms = tuple(first_word)
-    wants_number = (
-        wh in {"how many", "how much"}
-        or any(w in QUANTITY_NOUNS for w in words(question))
-        and wh in {"what", "which", ""}
-    )
+    wants_number = wh in {"how many", "how much"} or bool(QUANTITY_ASKED.search(question))
     return Question(
         question,
         intent,

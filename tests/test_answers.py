@@ -278,3 +278,30 @@ def test_list_narrowed_to_a_topic_keeps_only_its_items(assistant):
     assert [c.text for c in answer.citations] == [
         "These included an agreement on fisheries and another agreement on customs."
     ]
+
+
+FIGURES = """The old fort held 45,000 pounds of gunpowder when it fell.
+
+At the start of the war the town had a population of roughly 60,000.
+
+Its football team won the national cup twice.
+
+The radio tower is 300 metres tall.
+"""
+
+
+@pytest.mark.parametrize(
+    "question, fact",
+    [
+        ("How much gun powder did the old fort hold?", "gunpowder"),
+        ("How many people lived in the town at the start of the war?", "60,000"),
+        ("How many times did the football team win the national cup?", "twice"),
+        ("How many meters tall is the radio tower?", "300 metres"),
+    ],
+)
+def test_a_figure_counts_what_was_asked_in_other_words(settings, corpus_dir, question, fact):
+    # Population counts people, "twice" counts times, "gunpowder" holds powder.
+    write(corpus_dir, "figures.txt", FIGURES)
+    answer = Assistant(settings, FakeEmbedder()).ask(question)
+    assert answer.found
+    assert fact in answer.citations[0].text
