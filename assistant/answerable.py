@@ -79,6 +79,12 @@ UNTOLD = re.compile(
     r"\s+been)\s+(?:disclosed|specified|revealed|announced|made\s+public)\b|\bundisclosed\b",
     re.IGNORECASE,
 )
+# "When do treaties apply?" is answered by the moment another thing happens.
+WHEN_CLAUSE = re.compile(
+    r"\b(?:as\s+soon\s+as|at\s+the\s+(?:beginning|start|end|outset|close)\s+of|"
+    r"immediately\s+(?:after|before)|whenever|upon)\b",
+    re.IGNORECASE,
+)
 # A question about what did not happen needs a sentence that says so.
 NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
 
@@ -149,7 +155,7 @@ class Answerability:
                 return "it gives no figure for this"
             if question.measured and not self.mentions(question.measured, evidence):
                 return f"it gives no figure for “{question.measured}”"
-        if question.wh == "when" and not TIME.search(text):
+        if question.wh == "when" and not (TIME.search(text) or WHEN_CLAUSE.search(text)):
             return "it gives no date or time for this"
         if question.extent and not EXTENT.search(text):
             return "it gives no length, age, size or frequency for this"

@@ -282,6 +282,8 @@ def test_list_narrowed_to_a_topic_keeps_only_its_items(assistant):
 
 FIGURES = """The old fort held 45,000 pounds of gunpowder when it fell.
 
+The town council elects its committees at the beginning of each session.
+
 At the start of the war the town had a population of roughly 60,000.
 
 Its football team won the national cup twice.
@@ -297,10 +299,12 @@ The radio tower is 300 metres tall.
         ("How many people lived in the town at the start of the war?", "60,000"),
         ("How many times did the football team win the national cup?", "twice"),
         ("How many meters tall is the radio tower?", "300 metres"),
+        ("When does the town council elect its committees?", "beginning of each session"),
     ],
 )
 def test_a_figure_counts_what_was_asked_in_other_words(settings, corpus_dir, question, fact):
-    # Population counts people, "twice" counts times, "gunpowder" holds powder.
+    # Population counts people, "twice" counts times, "gunpowder" holds powder,
+    # "at the beginning of" says when.
     write(corpus_dir, "figures.txt", FIGURES)
     answer = Assistant(settings, FakeEmbedder()).ask(question)
     assert answer.found
