@@ -25,6 +25,7 @@ LIST_CUE = re.compile(
 )
 WH = re.compile(r"\b(how many|how much|who|whom|whose|when|where|why|how|which|what)\b", re.I)
 EXTENT = re.compile(r"\bhow\s+(?:long|old|far|tall|high|big|large|deep|wide|often)\b", re.I)
+WHEN_NOUN = re.compile(r"\b(?:what|which)\s+(?:year|years|date|day|month|century|decade)\b", re.I)
 YES_NO = re.compile(
     r"^\s*(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should)\b", re.I
 )
@@ -164,6 +165,8 @@ def proper_names(question: str) -> list[str]:
 def analyze(question: str) -> Question:
     wh_match = WH.search(question)
     wh = "yes-no" if YES_NO.match(question) else (wh_match.group(1).lower() if wh_match else "")
+    if wh in {"what", "which"} and WHEN_NOUN.search(question):
+        wh = "when"  # "In what year ...?" asks when
     if QUOTE.search(question):
         intent = "quote"
     elif (
