@@ -19,7 +19,7 @@ import re
 from assistant.lexical import STOPWORDS, stem, words
 from assistant.matching import plain, similar_stems
 from assistant.names import mentions
-from assistant.question import Question
+from assistant.question import Question, opening_phrase
 from assistant.rank import EXTENT, NUMBER, TIME
 from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, asks_topic, topic_of
 
@@ -233,13 +233,7 @@ class Answerability:
         about = re.search(r"\babout\s+(.*)", question.text, re.I)
         if not about:
             return ""
-        # "about fishing quotas on the river": the words up to the first small word.
-        run: list[str] = []
-        for word in words(about.group(1)):
-            if word in STOPWORDS and word not in {"and", "or", "the", "a", "an"}:
-                break
-            if word not in STOPWORDS:
-                run.append(word)
+        run = opening_phrase(about.group(1))  # "fishing quotas" (on the river)
         wanted = [stem(w) for w in run]
         stems = [self.selector.stems[e.row] for e in evidence]
         used = any(similar_stems(t, s) for sentence in stems for s in sentence for t in wanted)

@@ -18,7 +18,6 @@ from assistant.corpus import Document, corpus_files, parse_document
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import CorpusError, QuestionError
 from assistant.items import enumeration
-from assistant.names import people
 from assistant.question import analyze, narrowed_to, plural_head
 from assistant.retrieve import Retriever
 from assistant.select import Selector
@@ -76,9 +75,10 @@ class Assistant:
         self.selector = Selector(index, questions.encode)
         self.answerability = Answerability(self.selector)
         self.composer = Composer(index)
-        sentences = index.sentences
-        known = people(" ".join(d.text for d in index.documents))
-        self.people = People(known, lambda row: sentences[row].text)
+        self.people = People(
+            lambda: " ".join(d.text for d in index.documents),
+            lambda row: index.sentences[row].text,
+        )
         return index
 
     def reindex(self, progress: Progress | None = None) -> Index:

@@ -14,6 +14,7 @@ people use in chat:
 A question with none of these marks is self-contained and searched as typed.
 """
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from assistant.answer import Answer
 from assistant.lexical import STOPWORDS, fold, stem
 from assistant.matching import plain
-from assistant.names import same_name
+from assistant.names import people, same_name
 from assistant.question import FRAME_WORDS, analyze, proper_names
 
 # closeness(word, words): how alike in meaning the word is to each of the words.
@@ -79,12 +80,20 @@ def content_words(query: str) -> str:
     return " ".join(kept)
 
 
-@dataclass(frozen=True)
 class People:
-    """Who in the article is a person, so "he" is not read as "Serbia"."""
+    """Who in the article is a person, so "he" is not read as "Serbia".
 
-    known: frozenset[str]  # plain folded names the article uses for people (names.people)
-    sentence: Callable[[int], str]  # an index row's text
+    `known` (plain folded names the article uses for people, names.people) is
+    read from the article the first time a follow-up needs it, not at start-up.
+    """
+
+    def __init__(self, text: Callable[[], str], sentence: Callable[[int], str]):
+        self.text = text  # the whole article
+        self.sentence = sentence  # an index row's text
+
+    @functools.cached_property
+    def known(self) -> frozenset[str]:
+        return people(self.text())
 
     def answered(self, answer: Answer) -> str | None:
         """The person an answer names for its question ("Who is the president of

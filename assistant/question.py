@@ -202,6 +202,27 @@ def analyze(question: str) -> Question:
     )
 
 
+def opening_phrase(text: str) -> list[str]:
+    """The content words that open the text, small words before them skipped, up
+    to the next small word other than "and", "or" or an article.
+
+    >>> opening_phrase("was the trade turnover of Serbia?")
+    ['trade', 'turnover']
+    >>> opening_phrase("fishing quotas and the tariffs on the river")
+    ['fishing', 'quotas', 'tariffs']
+    >>> opening_phrase("releasing the data.")
+    ['releasing', 'data']
+    """
+    run: list[str] = []
+    for word in words(text):
+        if word in STOPWORDS or word in FRAME_WORDS:
+            if run and word not in ("and", "or", "the", "a", "an"):
+                break
+            continue
+        run.append(word)
+    return run
+
+
 def measured_thing(question: str) -> str | None:
     """The word a quantity question counts or measures.
 
@@ -221,15 +242,8 @@ def measured_thing(question: str) -> str | None:
     lowered = [w for w in words(question) if w not in STOPWORDS]
     counted = re.search(r"\bhow\s+(many|much)\s+(.*)", question, re.I)
     if counted:
-        # The words after "how many" up to the first small word, auxiliaries
-        # skipped: "Serbian tourists visited", "(was the) trade turnover".
-        run: list[str] = []
-        for word in words(counted.group(2)):
-            if word in STOPWORDS or word in FRAME_WORDS:
-                if run:
-                    break
-                continue
-            run.append(word)
+        # "Serbian tourists visited", "(was the) trade turnover".
+        run = opening_phrase(counted.group(2))
         plural = [w for w in run if w.endswith("s") and not w.endswith("ss")]
         if run and counted.group(1).lower() == "many":
             # "How many" counts a plural noun, or the word right after it

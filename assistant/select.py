@@ -375,13 +375,12 @@ class Selector:
         def keep(item: str) -> bool:
             return any(similar_stems(t, s) for s in tokenize(item) for t in wanted)
 
-        items = {row: self.items(row) for row in rows}
-        kept = [row for row in rows if any(keep(item) for item in items[row])]
-        total = sum(len(found) for found in items.values())
-        matching = sum(keep(item) for found in items.values() for item in found)
+        kept_items = {row: [keep(item) for item in self.items(row)] for row in rows}
+        total = sum(len(flags) for flags in kept_items.values())
+        matching = sum(sum(flags) for flags in kept_items.values())
         if not wanted or matching in (0, total):
             return rows, None
-        return kept, keep
+        return [row for row in rows if any(kept_items[row])], keep
 
     def items(self, row: int) -> list[str]:
         """The sentence's enumerated items, or the whole sentence as one."""

@@ -268,6 +268,8 @@ def test_about_a_topic_no_sentence_names_is_not_found(assistant):
     assert not answer.found
     assert "none of its sentences uses the words “oil quotas”" in answer.text
     assert assistant.ask("What did the ministers say about salmon exports?").found
+    # The topic runs on past "the": "fisheries" is in the article.
+    assert assistant.ask("What was said about renewing the fisheries agreement?").found
 
 
 def test_list_narrowed_to_a_topic_keeps_only_its_items(assistant):
