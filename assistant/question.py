@@ -104,7 +104,8 @@ def plural_head(question: str) -> str | None:
 
 # "Which documents concern education?": the words after such a cue narrow a list.
 NARROWED = re.compile(
-    r"\b(?:concern(?:s|ed|ing)?|relat(?:e|es|ed|ing)\s+to|deal(?:s|t)?\s+with|about|regarding|"
+    r"\b(?:concern(?:s|ed|ing)?|relat(?:e|es|ed|ing)\s+to|deal(?:s|t)?\s+with|to\s+do\s+with|"
+    r"link(?:s|ed)?\s+to|about|regarding|"
     r"involv(?:e|es|ed|ing)|cover(?:s|ed|ing)?|on|in|for)\s+(.+)$",
     re.IGNORECASE,
 )
@@ -120,6 +121,8 @@ def narrowed_to(question: str) -> tuple[str, ...]:
     ('education',)
     >>> narrowed_to("Which agreements were signed on defence and security?")
     ('defence', 'security')
+    >>> narrowed_to("Which of the documents have to do with space or aerospace?")
+    ('space', 'aerospace')
     >>> narrowed_to("What was signed?")
     ()
     >>> narrowed_to("Which projects in Namibia were approved?")
