@@ -370,6 +370,8 @@ class Selector:
         """For "Which documents concern education?": the rows holding an item that
         names one of the words, and the test an item must pass; the rows unchanged
         and None when no item or every item names them (nothing to narrow)."""
+        if not narrowed:
+            return rows, None
         wanted = [stem(w) for w in narrowed]
 
         def keep(item: str) -> bool:
@@ -378,7 +380,7 @@ class Selector:
         kept_items = {row: [keep(item) for item in self.items(row)] for row in rows}
         total = sum(len(flags) for flags in kept_items.values())
         matching = sum(sum(flags) for flags in kept_items.values())
-        if not wanted or matching in (0, total):
+        if matching in (0, total):
             return rows, None
         return [row for row in rows if any(kept_items[row])], keep
 
