@@ -23,7 +23,7 @@ from assistant.answer import Answer
 from assistant.lexical import STOPWORDS, fold, stem
 from assistant.matching import plain
 from assistant.names import people, same_name
-from assistant.question import FRAME_WORDS, analyze, proper_names
+from assistant.question import AUXILIARY, FRAME_WORDS, analyze, proper_names
 
 # closeness(word, words): how alike in meaning the word is to each of the words.
 Closeness = Callable[[str, list[str]], list[float]]
@@ -51,8 +51,8 @@ THING_PRONOUN = re.compile(
 WH_WORDS = frozenset("what which who whom whose when where why how".split())
 # "And what did Vučić say?": a whole question after "and" stands on its own.
 AND_QUESTION = re.compile(
-    r"^\s*and\s+(?!what\s+about\b|how\s+about\b)(?=(?:what|which|who|whom|whose|when|where|why|"
-    r"how|is|are|was|were|did|do|does|has|have|had|can|could|will|would)\b)",
+    r"^\s*and\s+(?!what\s+about\b|how\s+about\b)"
+    rf"(?=(?:what|which|who|whom|whose|when|where|why|how|{AUXILIARY})\b)",
     re.I,
 )
 

@@ -26,9 +26,9 @@ LIST_CUE = re.compile(
 WH = re.compile(r"\b(how many|how much|who|whom|whose|when|where|why|how|which|what)\b", re.I)
 EXTENT = re.compile(r"\bhow\s+(?:long|old|far|tall|high|big|large|deep|wide|often)\b", re.I)
 WHEN_NOUN = re.compile(r"\b(?:what|which)\s+(?:year|years|date|day|month|century|decade)\b", re.I)
-YES_NO = re.compile(
-    r"^\s*(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should)\b", re.I
-)
+# The verbs that open a yes-no question or end a noun phrase ("projects in X were").
+AUXILIARY = r"(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should)"
+YES_NO = re.compile(rf"^\s*{AUXILIARY}\b", re.I)
 # Nouns whose answer is a quantity, so a sentence without a number cannot answer.
 QUANTITY_NOUNS = frozenset(
     """number amount population gdp cost costs price prices budget size percentage percent
@@ -110,7 +110,7 @@ NARROWED = re.compile(
     re.IGNORECASE,
 )
 
-VERB = re.compile(r"\b(?:is|are|was|were|be|been|did|do|does|has|have|had|will|would)\b", re.I)
+VERB = re.compile(rf"\b(?:{AUXILIARY}|be|been)\b", re.I)
 
 
 def narrowed_to(question: str) -> tuple[str, ...]:
