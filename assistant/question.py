@@ -25,7 +25,6 @@ LIST_CUE = re.compile(
 )
 WH = re.compile(r"\b(how many|how much|who|whom|whose|when|where|why|how|which|what)\b", re.I)
 EXTENT = re.compile(r"\bhow\s+(?:long|old|far|tall|high|big|large|deep|wide|often)\b", re.I)
-WHEN_NOUN = re.compile(r"\b(?:what|which)\s+(?:year|years|date|day|month|century|decade)\b", re.I)
 # The verbs that open a yes-no question or end a noun phrase ("projects in X were").
 AUXILIARY = r"(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should)"
 YES_NO = re.compile(rf"^\s*{AUXILIARY}\b", re.I)
@@ -168,8 +167,6 @@ def proper_names(question: str) -> list[str]:
 def analyze(question: str) -> Question:
     wh_match = WH.search(question)
     wh = "yes-no" if YES_NO.match(question) else (wh_match.group(1).lower() if wh_match else "")
-    if wh in {"what", "which"} and WHEN_NOUN.search(question):
-        wh = "when"  # "In what year ...?" asks when
     if QUOTE.search(question):
         intent = "quote"
     elif (

@@ -15,9 +15,3 @@ def test_a_quantity_noun_wants_a_figure_only_when_it_is_what_is_asked():
     assert analyze("What is Kestrel Orbital Systems' annual revenue?").wants_number
     assert not analyze("What components raise steam temperature?").wants_number
     assert not analyze("What was the name of the count of Apulia?").wants_number
-
-
-def test_in_what_year_asks_when():
-    assert analyze("In what year did the fort fall?").wh == "when"
-    assert analyze("What century saw the first bridge?").wh == "when"
-    assert analyze("What was the name of the year's best film?").wh == "what"
