@@ -30,7 +30,19 @@ def similar_stems(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 4 and long_.startswith(short) and long_[len(short) :] in DERIVATIONS:
         return True
-    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[:2] != b[:2]:
+    return close_spelling(a, b, opening=2)
+
+
+def close_spelling(a: str, b: str, opening: int = 1) -> bool:
+    """One typo apart, for words of five letters or more whose first `opening`
+    letters agree (a typo rarely falls there).
+
+    >>> close_spelling("shirly", "shirley"), close_spelling("celeron", "celoron")
+    (True, True)
+    >>> close_spelling("paris", "perks"), close_spelling("celeron", "celoron", opening=4)
+    (False, False)
+    """
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[:opening] != b[:opening]:
         return False
     return edit_distance_at_most_one(a, b)
 

@@ -12,7 +12,7 @@ import functools
 import re
 
 from assistant.lexical import STOPWORDS, stem, words
-from assistant.matching import edit_distance_at_most_one, plain, similar_stems
+from assistant.matching import close_spelling, plain, similar_stems
 
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -71,19 +71,6 @@ def acronyms(text: str) -> frozenset[str]:
                 found.update(("".join(x[0] for x in run[j:i]) + t).lower() for j in range(i))
         run = []
     return frozenset(found)
-
-
-def close_spelling(a: str, b: str) -> bool:
-    """One letter apart (added, dropped or changed), for words of five letters or more.
-
-    >>> close_spelling("shirly", "shirley"), close_spelling("celeron", "celoron")
-    (True, True)
-    >>> close_spelling("paris", "perks")
-    False
-    """
-    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[0] != b[0]:
-        return False
-    return edit_distance_at_most_one(a, b)
 
 
 def same_name(name: str, word: str) -> bool:

@@ -177,22 +177,6 @@ Berger plans two more probes. She did not say how the new probes would be financ
 """
 
 
-@pytest.mark.parametrize(
-    "question, fact",
-    [
-        ("How much does the Lumen probe weigh?", "12-kilogram"),
-        ("How much did the mission cost?", "4 million euros"),
-        ("Who is the CEO of Nordlys Space?", "Anna Berger"),
-    ],
-)
-def test_figures_in_units_and_spelled_out_acronyms_answer(settings, corpus_dir, question, fact):
-    # "weigh" is answered in kilograms, "cost" in euros, "CEO" spelled out.
-    write(corpus_dir, "probe.txt", PROBE)
-    answer = Assistant(settings, FakeEmbedder()).ask(question)
-    assert answer.found
-    assert fact in answer.citations[0].text
-
-
 def test_what_was_said_about_x_cites_every_sentence_naming_x(assistant):
     answer = assistant.ask("What does the article say about Norway?")
     cited = sentences(answer)
@@ -295,19 +279,23 @@ The radio tower is 300 metres tall.
 
 
 @pytest.mark.parametrize(
-    "question, fact",
+    "article, question, fact",
     [
-        ("How much gun powder did the old fort hold?", "gunpowder"),
-        ("How many people lived in the town at the start of the war?", "60,000"),
-        ("How many times did the football team win the national cup?", "twice"),
-        ("How many meters tall is the radio tower?", "300 metres"),
-        ("When does the town council elect its committees?", "beginning of each session"),
+        (PROBE, "How much does the Lumen probe weigh?", "12-kilogram"),
+        (PROBE, "How much did the mission cost?", "4 million euros"),
+        (PROBE, "Who is the CEO of Nordlys Space?", "Anna Berger"),
+        (FIGURES, "How much gun powder did the old fort hold?", "gunpowder"),
+        (FIGURES, "How many people lived in the town at the start of the war?", "60,000"),
+        (FIGURES, "How many times did the football team win the national cup?", "twice"),
+        (FIGURES, "How many meters tall is the radio tower?", "300 metres"),
+        (FIGURES, "When does the town council elect its committees?", "beginning of each session"),
     ],
 )
-def test_a_figure_counts_what_was_asked_in_other_words(settings, corpus_dir, question, fact):
-    # Population counts people, "twice" counts times, "gunpowder" holds powder,
+def test_a_fact_asked_in_other_words_is_found(settings, corpus_dir, article, question, fact):
+    # "weigh" is answered in kilograms, "cost" in euros, "CEO" spelled out,
+    # population counts people, "twice" counts times, "gunpowder" holds powder,
     # "at the beginning of" says when.
-    write(corpus_dir, "figures.txt", FIGURES)
+    write(corpus_dir, "article.txt", article)
     answer = Assistant(settings, FakeEmbedder()).ask(question)
     assert answer.found
     assert fact in answer.citations[0].text
