@@ -132,7 +132,9 @@ class Assistant:
             intent = "fact"
         total = len(self.index.sentences)
         depth = total if turn.among else (LIST_DEPTH if intent == "list" else FACT_DEPTH)
-        hits = self.retriever.search(turn.query, k=min(depth + len(turn.skip), total))
+        # analysis.text is the query, or the question embedded in it ("Did they
+        # say when ...?").
+        hits = self.retriever.search(analysis.text, k=min(depth + len(turn.skip), total))
         if turn.among:
             hits = [h for h in hits if h.row in turn.among]
         hits = [h for h in hits if h.row not in turn.skip]

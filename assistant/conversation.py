@@ -6,6 +6,7 @@ people use in chat:
 
 - "Quote it." / "Quote that."        -> the sentence the last answer was about;
 - "Which one concerns education?"    -> search only among the last answer's sentences;
+- "What else was listed next to it?" -> the sentence the last answer was about;
 - "What else did he say?" / "And?"   -> same subject, sentences not yet given;
 - "And healthcare?" / "What about X?" -> the previous question with X in place of its topic;
 - "What did he sign?"                -> "he" replaced by the person last asked about;
@@ -30,6 +31,12 @@ Closeness = Callable[[str, list[str]], list[float]]
 
 SELECT_AMONG = re.compile(
     r"^\s*(?:which|what|who)\s+(?:one|ones|of\s+(?:them|these|those|the\s+above))\b", re.I
+)
+# "What else was listed next to it?": the rest of the sentence just cited.
+ALONGSIDE = re.compile(
+    r"\s*\b(?:with|alongside|beside|next\s+to|along\s+with|together\s+with)\s+"
+    r"(?:it|that|this|them|those)\b",
+    re.I,
 )
 MORE = re.compile(r"\b(?:else|more|another|other|others|further)\b", re.I)
 BARE_MORE = re.compile(
@@ -187,6 +194,10 @@ def resolve(
     if analysis.intent == "quote" and not analysis.terms and found:
         focus = found.rows[found.focus_index]
         return Turn(f"Quote the sentence cited for: {found.question}", quote_rows=(focus,))
+    if ALONGSIDE.search(question) and found:
+        rest = ALONGSIDE.sub("", question).strip(" ?")
+        focus = found.rows[found.focus_index]
+        return Turn(f"{rest} (in the sentence cited for: {found.query})", among=(focus,))
     if SELECT_AMONG.match(question) and found:
         rest = SELECT_AMONG.sub("", question).strip(" ?")
         return Turn(f"{rest} (among the answers to: {found.query})", among=found.rows)

@@ -28,6 +28,22 @@ EXTENT = re.compile(r"\bhow\s+(?:long|old|far|tall|high|big|large|deep|wide|ofte
 # The verbs that open a yes-no question or end a noun phrase ("projects in X were").
 AUXILIARY = r"(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should)"
 YES_NO = re.compile(rf"^\s*{AUXILIARY}\b", re.I)
+# "Do we know how many died?", "Did they say when ...?": a yes-no question that
+# asks what its embedded question asks, and is answered only by that fact.
+EMBEDDED = re.compile(
+    r"\b(?:say|says|said|know|known|mention|mentions|mentioned|tell|tells|told|announce|"
+    r"announced|disclose|disclosed|specify|specified|reveal|revealed|report|reported|state|"
+    r"stated|explain|explained)\s+(how\s+many|how\s+much|when|where|who)\b",
+    re.I,
+)
+# "Ms. Berg": a full stop that ends a title, not a sentence.
+ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,3}\.$")
+# "Has a date been set for ...?", "Is there a timeline for ...?" ask when.
+DATE_ASKED = re.compile(
+    r"\b(?:a|any|the)\s+(?:(?:start|starting|launch|opening|target|exact|specific|firm|set)\s+)?"
+    r"(?:date|dates|timeline|timetable|deadline|schedule|time\s*frame|timeframe)\b",
+    re.I,
+)
 # Nouns whose answer is a quantity, so a sentence without a number cannot answer.
 QUANTITY_NOUNS = frozenset(
     """number amount population gdp cost costs price prices budget size percentage percent
@@ -153,12 +169,22 @@ def proper_names(question: str) -> list[str]:
     ['france']
     >>> proper_names("What is the GDP of Serbia in 2023?")
     ['gdp', 'serbia', '2023']
+    >>> proper_names("What did Vučić say? Quote his words.")
+    ['vučić']
     """
-    tokens = re.findall(r"\w+(?:['’]\w+)*", question)
     names = []
-    for i, token in enumerate(tokens):
+    for match in re.finditer(r"\w+(?:['’]\w+)*", question):
+        token = match.group()
         bare = token.removesuffix("'s").removesuffix("’s")
-        capital = bare[:1].isupper() and (i > 0 or bare.isupper() and len(bare) > 1)
+        # Every sentence of the question, or clause after a colon, opens with a
+        # capital, name or not.
+        before = question[: match.start()].rstrip()
+        opens = (
+            not before
+            or before[-1] in "?!:"
+            or (before[-1] == "." and not ABBREVIATION.search(before))
+        )
+        capital = bare[:1].isupper() and (not opens or bare.isupper() and len(bare) > 1)
         if (capital or bare.isdigit()) and fold(bare) not in STOPWORDS and bare != "I":
             names.append(fold(bare))
     return names
@@ -167,6 +193,12 @@ def proper_names(question: str) -> list[str]:
 def analyze(question: str) -> Question:
     wh_match = WH.search(question)
     wh = "yes-no" if YES_NO.match(question) else (wh_match.group(1).lower() if wh_match else "")
+    if wh == "yes-no" and (embedded := EMBEDDED.search(question)):
+        # Who would say it is the source, not the topic: the embedded question
+        # ("when the flights start?") is what to search and answer.
+        return analyze(question[embedded.start(1) :])
+    if wh == "yes-no" and DATE_ASKED.search(question):
+        wh = "when"
     if QUOTE.search(question):
         intent = "quote"
     elif (

@@ -101,6 +101,9 @@ def test_self_contained_question_is_not_rewritten_by_history(assistant):
         "Who is the prime minister of Norway?",
         "What was the trade turnover between Norway and Chile?",
         "Who is Chile's ambassador?",
+        "Do we know how many people died in the storms?",
+        "Did the ministry say when the memorandum takes effect?",
+        "Has a date been set for the next meeting?",
     ],
 )
 def test_questions_the_article_does_not_answer_are_refused(assistant, question):
@@ -299,3 +302,17 @@ def test_a_fact_asked_in_other_words_is_found(settings, corpus_dir, article, que
     answer = Assistant(settings, FakeEmbedder()).ask(question)
     assert answer.found
     assert fact in answer.citations[0].text
+
+
+def test_what_else_was_listed_next_to_it_reads_the_sentence_just_cited(assistant):
+    first = assistant.ask("Was an agreement on customs signed?")
+    assert "customs" in first.citations[0].text
+    answer = assistant.ask("What else was listed next to it?", [first])
+    assert answer.found
+    assert answer.citations[0].text == first.citations[0].text
+
+
+def test_a_capital_opening_a_second_sentence_is_not_a_name(assistant):
+    answer = assistant.ask("What did Berg praise? Quote his words.")
+    assert answer.found and answer.intent == "quote"
+    assert "salmon exports" in answer.text

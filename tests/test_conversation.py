@@ -59,6 +59,12 @@ def test_which_one_searches_among_the_previous_answer():
     assert turn.query == "concerns education (among the answers to: What was signed?)"
 
 
+def test_next_to_it_searches_only_the_sentence_just_discussed():
+    turn = resolve("What else was listed next to it?", [answered("What was signed?", rows=(4, 5))])
+    assert turn.among == (4,) and not turn.skip
+    assert turn.query == "What else was listed (in the sentence cited for: What was signed?)"
+
+
 def test_quote_it_quotes_the_focus_sentence_of_the_last_found_answer():
     focus = Answer("Which one?", "Which one?", "t", True, rows=(7, 8), focus_index=1)
     refused = Answer("What is the GDP?", "What is the GDP?", "t", False)

@@ -1,5 +1,7 @@
 """Reading questions: which words must be matched."""
 
+import pytest
+
 from assistant.question import analyze
 
 
@@ -15,3 +17,17 @@ def test_a_quantity_noun_wants_a_figure_only_when_it_is_what_is_asked():
     assert analyze("What is Kestrel Orbital Systems' annual revenue?").wants_number
     assert not analyze("What components raise steam temperature?").wants_number
     assert not analyze("What was the name of the count of Apulia?").wants_number
+
+
+@pytest.mark.parametrize(
+    ("question", "wh"),
+    [
+        ("Do we know how many people died?", "how many"),
+        ("Did they say when the flights start?", "when"),
+        ("Has a date been set for the flights?", "when"),
+        ("Is there a timeline for the bridge?", "when"),
+        ("Did they discuss the bridge?", "yes-no"),
+    ],
+)
+def test_a_yes_no_question_asking_for_a_fact_wants_that_fact(question, wh):
+    assert analyze(question).wh == wh
