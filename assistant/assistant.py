@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assistant.answer import Answer, Composer
 from assistant.answerable import Answerability
-from assistant.conversation import People, Turn, resolve
+from assistant.conversation import People, Turn, resolve, searched
 from assistant.corpus import Document, corpus_files, parse_document
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import CorpusError, QuestionError
@@ -123,7 +123,7 @@ class Assistant:
         )
 
     def search(self, question: str, turn: Turn) -> Answer:
-        analysis = analyze(turn.query)
+        analysis = analyze(searched(turn.query))
         asked = analyze(question)
         intent = "quote" if asked.intent == "quote" else analysis.intent
         if intent == "fact" and PASSIVE_LIST.match(turn.query):
@@ -136,7 +136,12 @@ class Assistant:
         # say when ...?").
         hits = self.retriever.search(analysis.text, k=min(depth + len(turn.skip), total))
         if turn.among:
-            hits = [h for h in hits if h.row in turn.among]
+            among = set(turn.among)
+            for row in turn.among if turn.among_lists else ():
+                step = row
+                while (step := self.selector.continuation(step)) is not None and step not in among:
+                    among.add(step)
+            hits = [h for h in hits if h.row in among]
         hits = [h for h in hits if h.row not in turn.skip]
         if not hits:
             text = self.composer.refusal("nothing further in it matches", None)

@@ -24,7 +24,7 @@ from assistant.answer import Answer
 from assistant.lexical import STOPWORDS, fold, stem
 from assistant.matching import plain
 from assistant.names import people, same_name
-from assistant.question import AUXILIARY, FRAME_WORDS, analyze, proper_names
+from assistant.question import AUXILIARY, FRAME_WORDS, analyze, narrowed_to, proper_names
 
 # closeness(word, words): how alike in meaning the word is to each of the words.
 Closeness = Callable[[str, list[str]], list[float]]
@@ -38,6 +38,10 @@ ALONGSIDE = re.compile(
     r"(?:it|that|this|them|those)\b",
     re.I,
 )
+# The note that shows which answers "Which one ...?" searched among; it is for
+# the reader, not part of what is searched. ("In the sentence cited for: ..."
+# names what "next to it" points at, so it is searched.)
+AMONG_NOTE = re.compile(r"\s*\(among the answers to: (.*)\)\s*$")
 MORE = re.compile(r"\b(?:else|more|another|other|others|further)\b", re.I)
 BARE_MORE = re.compile(
     r"^\s*(?:and|and\s+then|go\s+on|continue|more|anything\s+else|what\s+else|tell\s+me\s+more)"
@@ -70,6 +74,9 @@ class Turn:
     among: tuple[int, ...] = ()  # search only these rows (empty: all)
     skip: tuple[int, ...] = ()  # never cite these rows again
     quote_rows: tuple[int, ...] = ()  # quote these rows without searching
+    # "Which one ...?" after "They exchanged several documents": the list the
+    # answer announced goes on in the sentences that carry it on.
+    among_lists: bool = False
 
 
 def content_words(query: str) -> str:
@@ -149,15 +156,18 @@ def swap_topic(previous_query: str, new_topic: str, closeness: Closeness | None 
     >>> swap_topic("Did the leaders discuss healthcare?", "agriculture", like)
     'Did the leaders discuss agriculture?'
     """
-    analysis = analyze(previous_query)
+    asked = searched(previous_query)  # the note is kept, not searched for a topic
+    analysis = analyze(asked)
     # In "Was tourism part of the agenda?" the candidates are "tourism" and
-    # "agenda" ("part" is a frame word).
+    # "agenda" ("part" is a frame word); in "concerns space" the narrowing topic.
+    narrowed = set(narrowed_to(asked))
     candidates = [
         token
-        for token in re.findall(r"[\w’'-]+", previous_query)
+        for token in re.findall(r"[\w’'-]+", asked)
         if fold(token) not in STOPWORDS
         and fold(token) not in FRAME_WORDS
         and stem(fold(token)) in analysis.terms
+        and (not narrowed or fold(token) in narrowed)
     ]
     if not candidates:
         return f"{previous_query} {new_topic}"
@@ -168,6 +178,15 @@ def swap_topic(previous_query: str, new_topic: str, closeness: Closeness | None 
         scores = closeness(new_topic, candidates)
         topic = candidates[max(range(len(candidates)), key=lambda i: (scores[i], -i))]
     return re.sub(rf"\b{re.escape(topic)}\b", new_topic, previous_query, count=1)
+
+
+def searched(query: str) -> str:
+    """The query without the note on which answers it searched among.
+
+    >>> searched("concerns space (among the answers to: What was signed?)")
+    'concerns space'
+    """
+    return AMONG_NOTE.sub("", query)
 
 
 def given_rows(history: list[Answer]) -> tuple[int, ...]:
@@ -200,12 +219,19 @@ def resolve(
         return Turn(f"{rest} (in the sentence cited for: {found.query})", among=(focus,))
     if SELECT_AMONG.match(question) and found:
         rest = SELECT_AMONG.sub("", question).strip(" ?")
-        return Turn(f"{rest} (among the answers to: {found.query})", among=found.rows)
+        query = f"{rest} (among the answers to: {found.query})"
+        return Turn(query, among=found.rows, among_lists=True)
     if BARE_MORE.match(question):
         return Turn(last.query, skip=given_rows(history))
     carried = CARRY.match(question)
     if carried and len(carried.group(1).split()) <= 4:
-        return Turn(swap_topic(last.query, carried.group(1), closeness))
+        query = swap_topic(last.query, carried.group(1), closeness)
+        # "Which one concerns space?" then "And tourism?": among the same answers.
+        note = AMONG_NOTE.search(last.query)
+        source = note and next((a for a in history if a.query == note.group(1) and a.rows), None)
+        if source:
+            return Turn(query, among=source.rows, among_lists=True)
+        return Turn(query)
     resolved = question
     name = person(history, people)
     if name and PERSON_PRONOUN.search(resolved):

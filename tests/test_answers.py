@@ -316,3 +316,14 @@ def test_a_capital_opening_a_second_sentence_is_not_a_name(assistant):
     answer = assistant.ask("What did Berg praise? Quote his words.")
     assert answer.found and answer.intent == "quote"
     assert "salmon exports" in answer.text
+
+
+def test_which_one_after_an_announced_list_picks_from_the_sentences_carrying_it(assistant):
+    first = assistant.ask("What did the ministers do during the meeting?")
+    assert first.citations[0].text == "The ministers signed three documents during the meeting."
+    answer = assistant.ask("Which one concerns energy?", [first])
+    assert answer.found
+    assert "renewable energy" in answer.citations[0].text
+    again = assistant.ask("And customs?", [first, answer])
+    assert again.found and "customs" in again.citations[0].text
+    assert again.query.startswith("concerns customs (among the answers to: What did the ministers")

@@ -83,3 +83,18 @@ def test_without_people_in_the_article_the_last_name_asked_about_is_kept():
     people = People(lambda: "The fair opened.", ["The fair opened."].__getitem__)
     history = [answered("What did Tartu decide?", rows=(0,))]
     assert resolve("What did he say?", history, people=people).query == "What did Tartu say?"
+
+
+def test_and_x_after_which_one_swaps_the_narrowing_topic_and_stays_among_the_same_answers():
+    listed = answered("What was signed?", rows=(1, 2, 3))
+    picked = answered("Which one concerns space?", rows=(2,), query="")
+    picked = Answer(
+        picked.question,
+        "concerns space (among the answers to: What was signed?)",
+        "t",
+        True,
+        rows=(2,),
+    )
+    turn = resolve("And tourism?", [listed, picked])
+    assert turn.query == "concerns tourism (among the answers to: What was signed?)"
+    assert turn.among == (1, 2, 3) and turn.among_lists
