@@ -349,8 +349,9 @@ class Selector:
         Asked for a kind of thing the article never names ("Which areas ...?"),
         with the best sentence enumerating bare nouns ("industry, agriculture,
         transit and logistics"), the answer is every such enumeration as far down
-        as LIST_SPAN: words cannot tell which sentences hold areas, but lists of
-        another shape (documents, with their articles) hold other things."""
+        as LIST_SPAN that has the question's words the best has: words cannot tell
+        which sentences hold areas, but lists of another shape (documents, with
+        their articles) hold other things."""
         best = listing[0]
         head = plural_head(question.text)
         named = head and any(
@@ -358,10 +359,18 @@ class Selector:
         )
         if not head or named or not short_series(best.hit.sentence.text):
             return natural_group(listing)
+        # "Which sectors did the projects they reviewed cover?": an enumeration
+        # without the words that single out the best one answers something else.
+        # One shared word ("areas of cooperation") singles out nothing.
+        singled_out = best.matched - {stem(head)}
+        if len(singled_out) < 2:
+            singled_out = frozenset()
         return [
             e
             for e in listing
-            if e.relevance >= best.relevance - LIST_SPAN and short_series(e.hit.sentence.text)
+            if e.relevance >= best.relevance - LIST_SPAN
+            and short_series(e.hit.sentence.text)
+            and e.matched >= singled_out
         ]
 
     def narrow(

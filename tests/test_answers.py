@@ -327,3 +327,19 @@ def test_which_one_after_an_announced_list_picks_from_the_sentences_carrying_it(
     again = assistant.ask("And customs?", [first, answer])
     assert again.found and "customs" in again.citations[0].text
     assert again.query.startswith("concerns customs (among the answers to: What did the ministers")
+
+
+def test_words_that_single_out_one_enumeration_leave_the_others_out(settings, corpus_dir):
+    write(
+        corpus_dir,
+        "forum.txt",
+        "The delegations reviewed joint projects in mining, forestry and shipping.\n\n"
+        "The delegations also reviewed joint plans in education, science and health.\n",
+    )
+    assistant = Assistant(settings, FakeEmbedder())
+    narrow = assistant.ask("Which sectors did the joint projects they reviewed cover?")
+    assert [c.text for c in narrow.citations] == [
+        "The delegations reviewed joint projects in mining, forestry and shipping."
+    ]
+    broad = assistant.ask("Which sectors did the delegations name?")
+    assert len(broad.citations) == 2
