@@ -15,12 +15,13 @@ lacks. This module does not rank or choose the sentences to cite; see select.py.
 """
 
 import re
+from collections.abc import Callable
 
 from assistant.lexical import STOPWORDS, stem, words
 from assistant.matching import plain, similar_stems
-from assistant.names import mentions
-from assistant.question import Question, opening_phrase
-from assistant.rank import EXTENT, NUMBER, TIME
+from assistant.names import TITLES, mentions, same_name
+from assistant.question import Question
+from assistant.rank import CAPITALIZED, EXTENT, NUMBER, TIME
 from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, asks_topic, topic_of
 
 # "Who is the prime minister of ...": the role a who-question asks to be named.
@@ -37,6 +38,7 @@ TIES = frozenset(
     children heir rival rivals ally allies enemy enemies successor predecessor friend
     teacher mentor student partner""".split()
 )
+TITLE_STEMS = frozenset(stem(t.lower()) for t in TITLES)  # "the Presidents" names no one
 MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks of it
 NAME_MARGIN = 0.05  # how far below the best a sentence with the name it lacks may be
 TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
@@ -90,8 +92,9 @@ NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b
 
 
 class Answerability:
-    def __init__(self, selector: Selector):
+    def __init__(self, selector: Selector, known_people: Callable[[], frozenset[str]] = frozenset):
         self.selector = selector
+        self.known_people = known_people  # plain names the article uses for people
 
     def paragraph_text(self, row: int) -> str:
         first = last = row
@@ -222,22 +225,60 @@ class Answerability:
             return rows
         return None
 
+    def someone_named(
+        self, question: Question, evidence: list[Evidence]
+    ) -> tuple[list[Evidence], str, list[int]] | None:
+        """For "Who was X's counterpart?", when the best sentence names no one
+        but the question's own names, a sentence a little below it that names
+        another of the article's people leads instead. A best sentence naming
+        anything else (an institution) is left first: "who" is not always a person."""
+        best = evidence[0]
+        if question.wh not in ("who", "whom") or self.names_other(question, best.row, False):
+            return None
+        for e in evidence[1:]:
+            if e.relevance < best.relevance - TYPE_MARGIN:
+                break
+            if self.names_other(question, e.row, True):
+                extra = self.acceptable(question, evidence, e)
+                if extra is not None:
+                    return [e] + [x for x in evidence if x is not e], "", extra
+        return None
+
+    def second_answer(self, question: Question, lead: Evidence, other: Evidence) -> bool:
+        """Whether `other` may be cited beside the lead: for "who", when the lead
+        names a person, a sentence that names no one else does not answer."""
+        if not self.refusal(question, other) and question.wh in ("who", "whom"):
+            named = self.names_other(question, lead.row, True)
+            return not named or self.names_other(question, other.row, False)
+        return not self.refusal(question, other)
+
+    def names_other(self, question: Question, row: int, person: bool) -> bool:
+        """Whether the sentence names a person (or, with person False, anything
+        capitalized past its first word) that the question does not name."""
+        text = self.selector.index.sentences[row].text
+        known = self.known_people() if person else None
+        for word in CAPITALIZED.findall(text):
+            name = plain(word.removesuffix("’s").removesuffix("'s"))
+            # The question's first word is a name too ("Tokayev held talks with whom?").
+            if stem(name) in question.terms or any(same_name(n, name) for n in question.names):
+                continue
+            if known is None and stem(name) not in TITLE_STEMS:
+                return True
+            if known is not None and name in known:
+                return True
+        return False
+
     def unmatched_topic(self, question: Question, evidence: list[Evidence]) -> str:
-        """The topic of "Is X mentioned?" or "What was decided about X?" when no
-        retrieved sentence uses a word of it, else ''. Likeness alone cannot tell
-        a paraphrase from another topic, so the closest passage is offered instead."""
-        if asks_topic(question):
-            if any(e.matched for e in evidence):
-                return ""
-            return " ".join(topic_of(question).term_words)
-        about = re.search(r"\babout\s+(.*)", question.text, re.I)
-        if not about:
+        """The topic of "Is X mentioned?" / "Did they discuss X?" when no retrieved
+        sentence uses a word of it, else ''. Likeness alone cannot tell a paraphrase
+        from another topic, so the closest passage is offered instead.
+
+        "What was said about X?" is not held to X's words: people name a topic in
+        their own words ("travel and getting around" for direct flights) far more
+        often than they ask about one the article leaves out."""
+        if not asks_topic(question) or any(e.matched for e in evidence):
             return ""
-        run = opening_phrase(about.group(1))  # "fishing quotas" (on the river)
-        wanted = [stem(w) for w in run]
-        stems = [self.selector.stems[e.row] for e in evidence]
-        used = any(similar_stems(t, s) for sentence in stems for s in sentence for t in wanted)
-        return "" if used or not wanted else " ".join(run)
+        return " ".join(topic_of(question).term_words)
 
     def pick(
         self, question: Question, evidence: list[Evidence]
@@ -255,7 +296,7 @@ class Answerability:
             return evidence, f"none of its sentences uses the words “{topic}”", []
         extra = self.acceptable(question, evidence, best)
         if extra is not None:
-            return evidence, "", extra
+            return self.someone_named(question, evidence) or (evidence, "", extra)
         reason = self.refusal(question, best)
         # Looking further down is for a sentence with the date or figure asked for;
         # a sentence that merely has the name the best lacks must be nearly as good.

@@ -73,12 +73,12 @@ class Assistant:
         questions = query_embedder(settings.index_dir, index.manifest, self.embedder, self.progress)
         self.retriever = Retriever(index, questions, settings.candidates, settings.rrf_k)
         self.selector = Selector(index, questions.encode)
-        self.answerability = Answerability(self.selector)
         self.composer = Composer(index)
         self.people = People(
             lambda: " ".join(d.text for d in index.documents),
             lambda row: index.sentences[row].text,
         )
+        self.answerability = Answerability(self.selector, lambda: self.people.known)
         return index
 
     def reindex(self, progress: Progress | None = None) -> Index:
@@ -159,7 +159,7 @@ class Assistant:
             evidence,
             intent,
             frozenset(turn.skip),
-            lambda e: not self.answerability.refusal(analysis, e),
+            lambda e: self.answerability.second_answer(analysis, best, e),
         )
         rows += [row for row in bridges if row not in rows]
         narrowed = narrowed_to(turn.query) if intent == "list" else ()

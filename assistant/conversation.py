@@ -134,13 +134,15 @@ class People:
 def person(history: list[Answer], people: People | None = None) -> str | None:
     """The person the conversation last asked about, or was told about, as typed."""
     for answer in reversed(history):
+        told = people.answered(answer) if people is not None else None
+        if told and analyze(answer.query).wh in ("who", "whom"):
+            return told  # after "Who was X's counterpart?", "he" is the one answered
         names = [n for n in proper_names(answer.query) if not n.isdigit()]
         if people is not None:
             names = [n for n in names if plain(n) in people.known]
         if names:
             original = re.search(re.escape(names[-1]), answer.query, re.I)
             return original.group(0) if original else names[-1]
-        told = people.answered(answer) if people is not None else None
         if told:
             return told
     # No one the article calls a person: the name last asked about, whatever it is.

@@ -158,11 +158,14 @@ REPORTING = (
     r"announced|explained|argued|insisted|suggested|thanked|welcomed|declared|stated)"
 )
 NAME = r"([A-Z][\w’'-]+)"
+TITLES = (
+    "President Minister Professor Mr Ms Mrs Dr Chancellor Governor Mayor Senator "
+    "King Queen General Director Chairman Chairwoman"
+).split()
 PERSON = re.compile(
     rf"\b{NAME}(?:\s+(?:also|further|later))?\s+{REPORTING}\b"
     rf"|\b{NAME},[^,.;]{{1,80}},\s+{REPORTING}\b"
-    r"|\b(?:President|Minister|Professor|Prime\s+Minister|Mr|Ms|Mrs|Dr|Chancellor|Governor|"
-    rf"Mayor|Senator|King|Queen|General|Director|Chairman|Chairwoman)\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{NAME}"
+    rf"|\b(?:{'|'.join(TITLES)}|Prime\s+Minister)\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{NAME}"
 )
 
 
