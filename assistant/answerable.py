@@ -20,7 +20,7 @@ from collections.abc import Callable
 from assistant.lexical import STOPWORDS, stem, words
 from assistant.matching import plain, similar_stems
 from assistant.names import TITLES, mentions, same_name
-from assistant.question import Question
+from assistant.question import QUOTE, Question
 from assistant.rank import CAPITALIZED, EXTENT, NUMBER, TIME
 from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, asks_topic, topic_of
 
@@ -91,6 +91,19 @@ WHEN_CLAUSE = re.compile(
 NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
 
 
+def negated(question: Question) -> bool:
+    """Whether the question asks about what did not happen ("without paraphrase"
+    asks for a quote, not about anything).
+
+    >>> from assistant.question import analyze
+    >>> negated(analyze("Why did they not sign it?"))
+    True
+    >>> negated(analyze("Quote it without paraphrase."))
+    False
+    """
+    return bool(NEGATION.search(QUOTE.sub("", question.text)))
+
+
 class Answerability:
     def __init__(self, selector: Selector, known_people: Callable[[], frozenset[str]] = frozenset):
         self.selector = selector
@@ -132,7 +145,7 @@ class Answerability:
             if name not in bridged:
                 typed = re.search(re.escape(name), question.text, re.IGNORECASE)
                 return f"it does not mention “{typed[0] if typed else name}” where it comes closest"
-        if NEGATION.search(question.text) and not NEGATION.search(evidence.hit.sentence.text):
+        if negated(question) and not NEGATION.search(evidence.hit.sentence.text):
             return "it says nothing of what the question says did not happen"
         if self.withheld(question, evidence):
             return "it says this was not disclosed"
@@ -144,7 +157,7 @@ class Answerability:
         words it has stand mostly after such a clause."""
         text = evidence.hit.sentence.text
         clause = UNTOLD.search(text)
-        if not clause or question.wh == "yes-no" or NEGATION.search(question.text):
+        if not clause or question.wh == "yes-no" or negated(question):
             return False
         after = {stem(w) for w in words(text[clause.end() :])}
         told = [t for t in evidence.matched if any(similar_stems(t, s) for s in after)]

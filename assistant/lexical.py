@@ -48,13 +48,27 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).replace("’", "'").lower()
 
 
+# Clipped words people type for the full ones an article prints ("docs signed?").
+CLIPPED = {
+    "doc": "document", "docs": "documents", "memo": "memorandum", "memos": "memorandums",
+    "govt": "government", "govts": "governments", "gov": "government", "intl": "international",
+    "info": "information", "dept": "department", "depts": "departments", "natl": "national",
+    "admin": "administration", "stats": "statistics", "econ": "economic", "edu": "education",
+    "coop": "cooperation", "telecom": "telecommunications", "telecoms": "telecommunications",
+    "ag": "agriculture", "agri": "agriculture", "mil": "military", "pres": "president",
+    "mgmt": "management", "approx": "approximately", "tech": "technology",
+}  # fmt: skip
+
+
 def words(text: str) -> list[str]:
-    """Folded words, possessive 's dropped.
+    """Folded words, possessive 's dropped, clipped words spelt out.
 
     >>> words("Serbia’s Ministry of Labor")
     ['serbia', 'ministry', 'of', 'labor']
+    >>> words("memos signed")
+    ['memorandums', 'signed']
     """
-    return [w.removesuffix("'s") for w in WORD.findall(fold(text))]
+    return [CLIPPED.get(w, w) for w in (w.removesuffix("'s") for w in WORD.findall(fold(text)))]
 
 
 def tokenize(text: str) -> list[str]:

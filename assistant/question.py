@@ -15,7 +15,8 @@ from assistant.lexical import STOPWORDS, fold, stem, words
 
 QUOTE = re.compile(
     r"\b(quote|quotation|verbatim|word for word|exact (?:wording|words|sentence|text|passage)|"
-    r"original (?:wording|passage|text|sentence|words)|cite|citation|wording)\b",
+    r"original (?:wording|passage|text|sentence|words)|cite|citation|wording|reproduce|"
+    r"without paraphras\w*|as written)\b",
     re.IGNORECASE,
 )
 LIST_CUE = re.compile(
@@ -66,6 +67,7 @@ FRAME_WORDS = frozenset(
     wording words word verbatim cite list name enumerate please according written write
     wrote regarding concerning happen happened
     anything something thing things else kind type part much many discuss discussed
+    one ones reproduce paraphrase paraphrasing kindly
     discussing discussion discussions talk talked talking anywhere somewhere""".split()
 )
 

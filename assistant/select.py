@@ -51,6 +51,8 @@ CONTINUES = re.compile(
     r"also\b",
     re.IGNORECASE,
 )
+# "Other documents included ...", "These were ...": more of a list told before.
+OTHERS = re.compile(r"^(?:other|others|these|those)\b", re.IGNORECASE)
 REPORTS = re.compile(REPORTING, re.IGNORECASE)
 SUBJECT_WORDS = 16  # a reporting verb this far in still follows its subject
 LEADING_QUOTE = re.compile(r'^\s*(?:“[^”]*”|"[^"]*")[\s,.]*')
@@ -430,6 +432,19 @@ class Selector:
                         break
                     if step not in grown:
                         grown.append(step)
+            for row in list(grown):
+                # "Other signed documents included ..." carries on a list of the
+                # same kind told before it, maybe in the paragraph before: back
+                # to where that list starts.
+                step = row
+                opener = OTHERS
+                while opener.match(self.index.sentences[step].text):
+                    sentence = self.index.sentences[step]
+                    step = self.row_of.get((sentence.doc_id, sentence.number - 1))
+                    if step is None or step in grown:
+                        break
+                    grown.append(step)
+                    opener = CONTINUES
             for row in list(grown):
                 before = self.antecedent(row, question, strict=True)
                 if before is not None and before not in grown and before not in given:

@@ -359,3 +359,28 @@ def test_who_question_cites_the_person_named_and_he_then_means_that_person(setti
     said = assistant.ask("What did he say?", [who])
     assert said.query == "What did Rojas say?"
     assert said.citations[0].text == "Rojas said the talks were useful."
+
+
+def test_other_documents_included_brings_the_list_begun_in_the_paragraph_before(
+    settings, corpus_dir
+):
+    write(
+        corpus_dir,
+        "lima.txt",
+        "The ministers met in Lima on Monday. They signed several papers. These included "
+        "an agreement on fisheries.\n\n"
+        "Other documents included a memorandum on energy and a protocol on customs.\n\n"
+        "The weather was cold.\n",
+    )
+    assistant = Assistant(settings, FakeEmbedder())
+    for question in ("Which documents were included?", "docs signed?"):
+        cited = [c.text for c in assistant.ask(question).citations]
+        assert "These included an agreement on fisheries." in cited
+        assert "Other documents included a memorandum on energy and a protocol on customs." in cited
+        assert "The weather was cold." not in cited
+
+
+def test_a_quote_asked_without_paraphrase_is_not_a_question_about_what_did_not_happen(assistant):
+    answer = assistant.ask("Kindly reproduce, without paraphrase, the sentence about the storms.")
+    assert answer.found and answer.intent == "quote"
+    assert "Heavy storms hit the northern coast" in answer.text
