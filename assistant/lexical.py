@@ -49,14 +49,14 @@ def fold(text: str) -> str:
 
 
 # Clipped words people type for the full ones an article prints ("docs signed?").
+# Written in capitals they are acronyms ("Rewe AG"), so only lower case is read.
 CLIPPED = {
     "doc": "document", "docs": "documents", "memo": "memorandum", "memos": "memorandums",
-    "govt": "government", "govts": "governments", "gov": "government", "intl": "international",
+    "govt": "government", "govts": "governments", "intl": "international",
     "info": "information", "dept": "department", "depts": "departments", "natl": "national",
     "admin": "administration", "stats": "statistics", "econ": "economic", "edu": "education",
     "coop": "cooperation", "telecom": "telecommunications", "telecoms": "telecommunications",
-    "ag": "agriculture", "agri": "agriculture", "mil": "military", "pres": "president",
-    "mgmt": "management", "approx": "approximately", "tech": "technology",
+    "agri": "agriculture", "mgmt": "management", "approx": "approximately", "tech": "technology",
 }  # fmt: skip
 
 
@@ -65,10 +65,14 @@ def words(text: str) -> list[str]:
 
     >>> words("Serbia’s Ministry of Labor")
     ['serbia', 'ministry', 'of', 'labor']
-    >>> words("memos signed")
-    ['memorandums', 'signed']
+    >>> words("memos signed, EDU")
+    ['memorandums', 'signed', 'edu']
     """
-    return [CLIPPED.get(w, w) for w in (w.removesuffix("'s") for w in WORD.findall(fold(text)))]
+    found = []
+    for token in WORD.findall(unicodedata.normalize("NFC", text)):
+        word = fold(token).removesuffix("'s")
+        found.append(word if token.isupper() else CLIPPED.get(word, word))
+    return found
 
 
 def tokenize(text: str) -> list[str]:

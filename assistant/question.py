@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.lexical import STOPWORDS, fold, stem, words
+from assistant.names import TITLES
 
 QUOTE = re.compile(
     r"\b(quote|quotation|verbatim|word for word|exact (?:wording|words|sentence|text|passage)|"
@@ -21,7 +22,7 @@ QUOTE = re.compile(
 )
 LIST_CUE = re.compile(
     r"^\s*(?:(?:please\s+)?(?:list|name|enumerate)\b|what\s+(?:are|were)\s+(?:all\s+)?the\b)"
-    r"|\b(?:all|every|each|various|several)\b",
+    r"|\b(?:all|every|each(?!\s+other)|various|several)\b",
     re.IGNORECASE,
 )
 WH = re.compile(r"\b(how many|how much|who|whom|whose|when|where|why|how|which|what)\b", re.I)
@@ -173,6 +174,8 @@ def proper_names(question: str) -> list[str]:
     ['gdp', 'serbia', '2023']
     >>> proper_names("What did Vučić say? Quote his words.")
     ['vučić']
+    >>> proper_names("What did the Serbian President say?")
+    ['serbian']
     """
     names = []
     for match in re.finditer(r"\w+(?:['’]\w+)*", question):
@@ -187,7 +190,15 @@ def proper_names(question: str) -> list[str]:
             or (before[-1] == "." and not ABBREVIATION.search(before))
         )
         capital = bare[:1].isupper() and (not opens or bare.isupper() and len(bare) > 1)
-        if (capital or bare.isdigit()) and fold(bare) not in STOPWORDS and bare != "I":
+        # "President" is a title, not a name: "the Serbian President" may be
+        # "Vučić" in the text.
+        title = bare.rstrip(".") in TITLES or bare.removesuffix("s") in TITLES
+        if (
+            (capital or bare.isdigit())
+            and fold(bare) not in STOPWORDS
+            and bare != "I"
+            and not title
+        ):
             names.append(fold(bare))
     return names
 

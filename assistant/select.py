@@ -51,8 +51,8 @@ CONTINUES = re.compile(
     r"also\b",
     re.IGNORECASE,
 )
-# "Other documents included ...", "These were ...": more of a list told before.
-OTHERS = re.compile(r"^(?:other|others|these|those)\b", re.IGNORECASE)
+# "Other documents included ...": more of a list told before.
+OTHERS = re.compile(r"^(?:other|others)\b", re.IGNORECASE)
 REPORTS = re.compile(REPORTING, re.IGNORECASE)
 SUBJECT_WORDS = 16  # a reporting verb this far in still follows its subject
 LEADING_QUOTE = re.compile(r'^\s*(?:“[^”]*”|"[^"]*")[\s,.]*')
@@ -315,6 +315,12 @@ class Selector:
                 return before
         return None
 
+    def lists(self, question: Question, row: int) -> bool:
+        """Whether the sentence may be part of a list answer: it enumerates, or
+        names what was asked."""
+        text = self.index.sentences[row].text
+        return bool(enumeration(text) or self.matched(question.terms, row))
+
     def continuation(self, row: int) -> int | None:
         """The next sentence, when it carries the same list on ("Other ... included")."""
         sentence = self.index.sentences[row]
@@ -414,7 +420,7 @@ class Selector:
         best = evidence[0]
         if intent == "list":
             # A list is made of sentences that enumerate, or that name what was asked.
-            listing = [e for e in evidence if e.matched or enumeration(e.hit.sentence.text)]
+            listing = [e for e in evidence if self.lists(question, e.row)]
             chosen = [e.row for e in self.list_group(question, listing or evidence)]
             relevance = {e.row: e.relevance for e in evidence}
             floor = best.relevance - CHAIN_MARGIN
@@ -441,7 +447,8 @@ class Selector:
                 while opener.match(self.index.sentences[step].text):
                     sentence = self.index.sentences[step]
                     step = self.row_of.get((sentence.doc_id, sentence.number - 1))
-                    if step is None or step in grown:
+                    text = self.index.sentences[step].text if step is not None else ""
+                    if step in grown or not (CONTINUES.match(text) or enumeration(text)):
                         break
                     grown.append(step)
                     opener = CONTINUES

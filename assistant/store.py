@@ -38,7 +38,7 @@ from assistant.lexical import BM25
 from assistant.settings import Settings
 from assistant.vector_index import all_vectors, approximate_entry, faiss_kind, make_faiss, tune
 
-FORMAT = "assistant-index/2"  # 2: passages side by side, not sliding
+FORMAT = "assistant-index/3"  # 2: passages side by side; 3: clipped words spelt out in BM25
 Progress = Callable[[str], None]
 
 

@@ -384,3 +384,9 @@ def test_a_quote_asked_without_paraphrase_is_not_a_question_about_what_did_not_h
     answer = assistant.ask("Kindly reproduce, without paraphrase, the sentence about the storms.")
     assert answer.found and answer.intent == "quote"
     assert "Heavy storms hit the northern coast" in answer.text
+
+
+def test_a_title_in_the_question_is_not_a_name_the_sentence_must_have(assistant):
+    answer = assistant.ask("What did the Chilean President thank Norway for?")
+    assert answer.found
+    assert "Heavy storms" in answer.citations[0].text

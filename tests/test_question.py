@@ -31,3 +31,8 @@ def test_a_quantity_noun_wants_a_figure_only_when_it_is_what_is_asked():
 )
 def test_a_yes_no_question_asking_for_a_fact_wants_that_fact(question, wh):
     assert analyze(question).wh == wh
+
+
+def test_each_other_does_not_make_a_list_but_each_does():
+    assert analyze("What will the two sides send each other?").intent == "fact"
+    assert analyze("What did each minister sign?").intent == "list"
