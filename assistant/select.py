@@ -362,10 +362,26 @@ class Selector:
         their articles) hold other things."""
         best = listing[0]
         head = plural_head(question.text)
+        head = head and words(head)[0]  # "docs" is "documents"
         named = head and any(
             similar_stems(stem(head), known) for known in self.nearby_vocabulary(stem(head))
         )
-        if not head or named or not short_series(best.hit.sentence.text):
+        if named or not head:
+            # "Which documents were signed during Tokayev's trip?": a sentence that
+            # shares only the trip's words, naming or listing no document, is no
+            # item; one with every word the best has but the noun ("also signed
+            # ...") is an item in other words.
+            noun = stem(head) if head else None
+            asked = best.matched - {noun}
+
+            def holds(e: Evidence) -> bool:
+                text = e.hit.sentence.text
+                names = noun is not None and any(similar_stems(noun, s) for s in self.stems[e.row])
+                listed = enumeration(text) or CONTINUES.match(text)
+                return names or bool(listed) or e.matched >= asked
+
+            return [e for e in natural_group(listing) if e is best or holds(e)]
+        if not short_series(best.hit.sentence.text):
             return natural_group(listing)
         # "Which sectors did the projects they reviewed cover?": an enumeration
         # without the words that single out the best one answers something else.

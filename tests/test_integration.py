@@ -71,3 +71,31 @@ def test_he_after_who_is_the_president_is_the_president_named(assistant):
     follow = assistant.ask("What did he say?", [first])
     assert follow.query == "What did Vučić say?"
     assert follow.citations[0].text.startswith("Vučić conveyed")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["docs signed during tokayev serbia trip, full list", "docs signed list"],
+)
+def test_terse_document_list_has_every_document_and_no_sentence_that_only_names_the_trip(
+    assistant, question
+):
+    text = cited(assistant.ask(question))
+    for document in (
+        "readmission of persons",
+        "memorandum of understanding in education",
+        "exchange of statistical data",
+        "Ministry of Information and Telecommunications",
+        "National Academic Library",
+    ):
+        assert document in text
+    assert "highlighted the significance" not in text  # the visit's first sentence
+    assert "spring floods" not in text
+
+
+def test_who_was_tokayevs_counterpart_names_vucic_and_he_follows(assistant):
+    who = assistant.ask("Who was Tokayev's counterpart in the talks?")
+    assert "Vučić" in who.citations[0].text
+    follow = assistant.ask("What did he express interest in?", [who])
+    assert follow.query == "What did Vučić express interest in?"
+    assert "expressing interest in developing ties" in cited(follow)
