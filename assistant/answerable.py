@@ -259,10 +259,10 @@ class Answerability:
 
     def second_answer(self, question: Question, lead: Evidence, other: Evidence) -> bool:
         """Whether `other` may be cited beside the lead: for "who", when the lead
-        names a person, a sentence that names no one else does not answer."""
+        names a person, a sentence that names no other person does not answer."""
         if not self.refusal(question, other) and question.wh in ("who", "whom"):
             named = self.names_other(question, lead.row, True)
-            return not named or self.names_other(question, other.row, False)
+            return not named or self.names_other(question, other.row, True)
         return not self.refusal(question, other)
 
     def names_other(self, question: Question, row: int, person: bool) -> bool:

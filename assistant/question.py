@@ -35,9 +35,13 @@ YES_NO = re.compile(rf"^\s*{AUXILIARY}\b", re.I)
 EMBEDDED = re.compile(
     r"\b(?:say|says|said|know|known|mention|mentions|mentioned|tell|tells|told|announce|"
     r"announced|disclose|disclosed|specify|specified|reveal|revealed|report|reported|state|"
-    r"stated|explain|explained)\s+(how\s+many|how\s+much|when|where|who)\b",
+    r"stated|explain|explained|indicate|indicates|indicated|specify|clarify|clarified)\s+"
+    r"(how\s+many|how\s+much|when|where|who)\b",
     re.I,
 )
+# "On what day ...?" asks when. (Not "what year": that often asks for a year
+# told beside another event, as in questions that link two articles.)
+DAY_ASKED = re.compile(r"\b(?:what|which)\s+(?:day|date|month)\b", re.I)
 # "Ms. Berg": a full stop that ends a title, not a sentence.
 ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,3}\.$")
 # "Has a date been set for ...?", "Is there a timeline for ...?" ask when.
@@ -210,7 +214,8 @@ def analyze(question: str) -> Question:
         # Who would say it is the source, not the topic: the embedded question
         # ("when the flights start?") is what to search and answer.
         return analyze(question[embedded.start(1) :])
-    if wh == "yes-no" and DATE_ASKED.search(question):
+    date_asked = DATE_ASKED if wh == "yes-no" else DAY_ASKED if wh in ("what", "which") else None
+    if date_asked and date_asked.search(question):
         wh = "when"
     if QUOTE.search(question):
         intent = "quote"

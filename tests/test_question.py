@@ -27,9 +27,12 @@ def test_a_quantity_noun_wants_a_figure_only_when_it_is_what_is_asked():
         ("Has a date been set for the flights?", "when"),
         ("Is there a timeline for the bridge?", "when"),
         ("Did they discuss the bridge?", "yes-no"),
+        ("Does the text indicate when the flights start?", "when"),
+        ("On what day did they meet?", "when"),
+        ("In what year did they meet?", "what"),
     ],
 )
-def test_a_yes_no_question_asking_for_a_fact_wants_that_fact(question, wh):
+def test_a_question_asking_for_a_date_or_figure_in_other_words_wants_it(question, wh):
     assert analyze(question).wh == wh
 
 
