@@ -132,8 +132,8 @@ class Composer:
 
         A sentence without an enumeration is one item; a sentence that only
         announces the list ("... exchanged several documents") leads it instead.
-        With `keep`, only the items it accepts are listed, and the framing says
-        they are the ones for `narrowed` ("education").
+        With `keep`, only the items it accepts are listed, and with `narrowed`
+        the framing says they are the ones for it ("education").
         """
         lines, leads = [], []
         for n, row in enumerate(rows, start=1):
@@ -148,7 +148,7 @@ class Composer:
         count = len(lines)
         said = noun and any(stem(noun) in tokenize(self.index.sentences[row].text) for row in rows)
         plural = count != 1
-        if keep is not None:
+        if keep is not None and narrowed:
             framing = f"The article names {count} item{'s' if plural else ''} for “{narrowed}”:"
         elif not noun or said:
             framing = f"The article names {count} {noun or 'items' if plural else 'item'}:"

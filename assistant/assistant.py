@@ -164,6 +164,8 @@ class Assistant:
         rows += [row for row in bridges if row not in rows]
         narrowed = narrowed_to(turn.query) if intent == "list" else ()
         rows, keep = self.selector.narrow(rows, narrowed)
+        if intent == "list" and keep is None:
+            rows, keep = self.selector.of_kind(rows, plural_head(turn.query))
         if intent == "quote":
             rows.sort()  # a quote reads in the article's order
         scores = {e.row: e.relevance for e in evidence}

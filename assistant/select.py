@@ -417,6 +417,40 @@ class Selector:
             return rows, None
         return [row for row in rows if any(kept_items[row])], keep
 
+    def of_kind(
+        self, rows: list[int], head: str | None
+    ) -> tuple[list[int], Callable[[str], bool] | None]:
+        """For "Which memorandums were signed?" when several listed items open
+        with "memorandum" among others: only those, the items of a sentence that
+        names the kind for all of them ("Agreements were also reached between A
+        and B"), and sentences naming it that list nothing. Nothing changes when
+        fewer than two items open with the kind: "documents" or "projects" is
+        what the article calls them all."""
+        if not head:
+            return rows, None
+        noun = stem(words(head)[0])
+
+        def names(text: str, opening: int | None = None) -> bool:
+            return any(similar_stems(noun, s) for s in tokenize(text)[:opening])
+
+        kept: set[str] = set()
+        opening_items = total = 0
+        for row in rows:
+            text = self.index.sentences[row].text
+            items = self.items(row)
+            total += len(items)
+            if names(text, 1):  # "Agreements were also reached between A and B"
+                kept.update(items)
+                continue
+            own = [item for item in items if names(item, 2)] if enumeration(text) else []
+            opening_items += len(own)
+            kept.update(own or (items if names(text) else []))
+        if opening_items < 2 or len(kept) == total:
+            return rows, None
+        return [
+            row for row in rows if any(item in kept for item in self.items(row))
+        ], kept.__contains__
+
     def items(self, row: int) -> list[str]:
         """The sentence's enumerated items, or the whole sentence as one."""
         text = self.index.sentences[row].text

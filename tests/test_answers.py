@@ -159,8 +159,8 @@ def test_question_linking_two_paragraphs_cites_both(settings, corpus_dir):
 
 
 def test_list_framing_uses_the_questions_noun_only_when_the_article_does(assistant):
-    named = assistant.ask("Which agreements were signed?")
-    assert named.text.startswith("The article names 3 agreements:")
+    named = assistant.ask("Which documents were signed?")
+    assert named.text.startswith("The article names 3 documents:")
     unnamed = assistant.ask("Which deals were signed?")
     assert unnamed.found
     assert re.match(r"The article names \d+ items? for “deals”:", unnamed.text)
@@ -390,3 +390,12 @@ def test_a_title_in_the_question_is_not_a_name_the_sentence_must_have(assistant)
     answer = assistant.ask("What did the Chilean President thank Norway for?")
     assert answer.found
     assert "Heavy storms" in answer.citations[0].text
+
+
+def test_a_list_of_a_kind_keeps_the_items_of_that_kind(assistant):
+    answer = assistant.ask("Which agreements were signed?")
+    bullets = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert answer.text.startswith("The article names 2 agreements:")
+    assert bullets == ["- an agreement on fisheries [1]", "- another agreement on customs [1]"]
+    # "documents" is what the article calls them all: nothing is left out.
+    assert "renewable energy" in assistant.ask("Which documents were signed?").text
