@@ -42,6 +42,13 @@ EMBEDDED = re.compile(
 # "On what day ...?" asks when. (Not "what year": that often asks for a year
 # told beside another event, as in questions that link two articles.)
 DAY_ASKED = re.compile(r"\b(?:what|which)\s+(?:day|date|month)\b", re.I)
+# "Between the two countries", "their home country": the parties of a story of
+# relations, which every sentence is about; a sentence that happens to spell
+# them out is no closer to the answer.
+PARTIES = re.compile(
+    r"\b(?:the\s+)?(?:two|both|their|our)\s+(?:home\s+)?(?:countries|country|nations|sides|parties)\b",
+    re.I,
+)
 # "Ms. Berg": a full stop that ends a title, not a sentence.
 ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,3}\.$")
 # "Has a date been set for ...?", "Is there a timeline for ...?" ask when.
@@ -227,7 +234,7 @@ def analyze(question: str) -> Question:
         intent = "list"
     else:
         intent = "fact"
-    said = words(question)
+    said = words(PARTIES.sub(" ", question))
     content = [
         w
         for i, w in enumerate(said)

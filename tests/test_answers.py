@@ -399,3 +399,18 @@ def test_a_list_of_a_kind_keeps_the_items_of_that_kind(assistant):
     assert bullets == ["- an agreement on fisheries [1]", "- another agreement on customs [1]"]
     # "documents" is what the article calls them all: nothing is left out.
     assert "renewable energy" in assistant.ask("Which documents were signed?").text
+
+
+def test_the_two_countries_of_a_relation_do_not_pull_a_sentence_that_merely_names_them(
+    settings, corpus_dir
+):
+    write(
+        corpus_dir,
+        "ferry.txt",
+        "Relations between the two countries have been warm for decades.\n\n"
+        "The ministers agreed to open a ferry line next year.\n",
+    )
+    answer = Assistant(settings, FakeEmbedder()).ask("What was agreed between the two countries?")
+    assert [c.text for c in answer.citations] == [
+        "The ministers agreed to open a ferry line next year."
+    ]

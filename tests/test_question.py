@@ -39,3 +39,9 @@ def test_a_question_asking_for_a_date_or_figure_in_other_words_wants_it(question
 def test_each_other_does_not_make_a_list_but_each_does():
     assert analyze("What will the two sides send each other?").intent == "fact"
     assert analyze("What did each minister sign?").intent == "list"
+
+
+def test_the_parties_of_a_relation_are_not_what_a_question_is_about():
+    terms = analyze("Which agreement covers the return of people to their home country?").terms
+    assert "countri" not in terms and "return" in terms
+    assert "countri" in analyze("Which countries signed?").terms
