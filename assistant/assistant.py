@@ -165,7 +165,7 @@ class Assistant:
         narrowed = narrowed_to(turn.query) if intent == "list" else ()
         rows, keep = self.selector.narrow(rows, narrowed)
         if intent == "list" and keep is None:
-            rows, keep = self.selector.of_kind(rows, plural_head(turn.query))
+            rows, keep = self.selector.of_kind(rows, turn.query)
         if intent == "quote":
             rows.sort()  # a quote reads in the article's order
         scores = {e.row: e.relevance for e in evidence}

@@ -24,7 +24,7 @@ from assistant.answer import Answer
 from assistant.lexical import STOPWORDS, fold, stem
 from assistant.matching import plain
 from assistant.names import people, same_name
-from assistant.question import AUXILIARY, FRAME_WORDS, analyze, narrowed_to, proper_names
+from assistant.question import AUXILIARY, FRAME_WORDS, VERB, analyze, narrowed_to, proper_names
 
 # closeness(word, words): how alike in meaning the word is to each of the words.
 Closeness = Callable[[str, list[str]], list[float]]
@@ -50,6 +50,10 @@ BARE_MORE = re.compile(
 )
 CARRY = re.compile(
     r"^\s*(?:and\s+what\s+about|what\s+about|how\s+about|and)\s+(.+?)\s*\??\s*$", re.I
+)
+ONE_ON = re.compile(
+    r"^(?:the\s+|a\s+)?(?:one|ones|those|that|this)\s+(on|about|for|in|of|with|concerning)\s+",
+    re.I,
 )
 PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 # "it", "they", or a demonstrative standing alone ("why is that?", "is this new?");
@@ -227,7 +231,18 @@ def resolve(
         return Turn(last.query, skip=given_rows(history))
     carried = CARRY.match(question)
     if carried and len(carried.group(1).split()) <= 4:
-        query = swap_topic(last.query, carried.group(1), closeness)
+        # "And one on defense?" after "Was a document on space cooperation
+        # signed?": "defense" takes the place of what followed "on".
+        one_on = ONE_ON.match(carried.group(1))
+        topic = carried.group(1)[one_on.end() :] if one_on else carried.group(1)
+        place = one_on and re.search(rf"\b{one_on.group(1)}\s+(.+)", searched(last.query), re.I)
+        if place and topic:
+            phrase = re.split(r"\s*[?.!,]|\s+(?:that|which|who)\b", place.group(1))[0]
+            phrase = VERB.split(phrase, maxsplit=1)[0].strip()
+            phrase = re.sub(r"\s+\w+(?:ed|en)$", "", phrase)  # "... fisheries signed"
+            query = last.query.replace(phrase, topic, 1) if phrase else last.query
+        else:
+            query = swap_topic(last.query, topic or carried.group(1), closeness)
         # "Which one concerns space?" then "And tourism?": among the same answers.
         note = AMONG_NOTE.search(last.query)
         source = note and next((a for a in history if a.query == note.group(1) and a.rows), None)

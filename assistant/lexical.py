@@ -48,9 +48,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).replace("’", "'").lower()
 
 
-# Clipped words people type for the full ones an article prints ("docs signed?").
+# Clipped words people type for the full ones an article prints ("docs signed?"),
+# and Latin plurals the stemmer leaves apart from their singular ("memoranda").
 # Written in capitals they are acronyms ("Rewe AG"), so only lower case is read.
 CLIPPED = {
+    "memoranda": "memorandums", "criteria": "criterions", "phenomena": "phenomenons",
+    "curricula": "curriculums", "moratoria": "moratoriums", "referenda": "referendums",
+    "symposia": "symposiums", "addenda": "addendums",
     "doc": "document", "docs": "documents", "memo": "memorandum", "memos": "memorandums",
     "govt": "government", "govts": "governments", "intl": "international",
     "info": "information", "dept": "department", "depts": "departments", "natl": "national",

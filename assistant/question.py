@@ -119,13 +119,15 @@ def plural_head(question: str) -> str | None:
     True
     >>> plural_head("Which of the signed documents concern space?")
     'documents'
+    >>> plural_head("Which memoranda were signed?")
+    'memorandums'
     """
     match = re.search(r"\b(?:which|what)\s+(?:of\s+the\s+)?(\w+)(?:\s+(\w+))?", question, re.I)
     if not match:
         return words(question)[0] if terse_plural(question) else None
-    word = match.group(1).lower()
+    word = words(match.group(1))[0]  # "memoranda" is "memorandums"
     if match.group(2) and word.endswith(("ed", "en", "al", "ic", "ing")):
-        word = match.group(2).lower()  # "which of the signed documents"
+        word = words(match.group(2))[0]  # "which of the signed documents"
     if word in STOPWORDS or word in {"did", "was", "were", "is", "are", "does", "do", "has"}:
         return None
     return word if word.endswith("s") and not word.endswith(("ss", "us", "is")) else None

@@ -418,7 +418,7 @@ class Selector:
         return [row for row in rows if any(kept_items[row])], keep
 
     def of_kind(
-        self, rows: list[int], head: str | None
+        self, rows: list[int], question: str
     ) -> tuple[list[int], Callable[[str], bool] | None]:
         """For "Which memorandums were signed?" when several listed items open
         with "memorandum" among others: only those, the items of a sentence that
@@ -426,8 +426,9 @@ class Selector:
         and B"), and sentences naming it that list nothing. Nothing changes when
         fewer than two items open with the kind: "documents" or "projects" is
         what the article calls them all."""
-        if not head:
-            return rows, None
+        head = plural_head(question)
+        if not head or re.search(rf"\b{re.escape(head)}\s*(?:,|and\b|or\b|&)", question, re.I):
+            return rows, None  # "agreements and memoranda": more than one kind
         noun = stem(words(head)[0])
 
         def names(text: str, opening: int | None = None) -> bool:

@@ -397,8 +397,10 @@ def test_a_list_of_a_kind_keeps_the_items_of_that_kind(assistant):
     bullets = [line for line in answer.text.splitlines() if line.startswith("- ")]
     assert answer.text.startswith("The article names 2 agreements:")
     assert bullets == ["- an agreement on fisheries [1]", "- another agreement on customs [1]"]
-    # "documents" is what the article calls them all: nothing is left out.
+    # "documents" is what the article calls them all: nothing is left out; nor
+    # when the question asks for more than one kind.
     assert "renewable energy" in assistant.ask("Which documents were signed?").text
+    assert "renewable energy" in assistant.ask("Which agreements and memoranda were signed?").text
 
 
 def test_the_two_countries_of_a_relation_do_not_pull_a_sentence_that_merely_names_them(

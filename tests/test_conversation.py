@@ -98,3 +98,8 @@ def test_and_x_after_which_one_swaps_the_narrowing_topic_and_stays_among_the_sam
     turn = resolve("And tourism?", [listed, picked])
     assert turn.query == "concerns tourism (among the answers to: What was signed?)"
     assert turn.among == (1, 2, 3) and turn.among_lists
+
+
+def test_and_one_on_x_puts_x_where_the_previous_question_had_its_topic():
+    turn = resolve("And one on customs?", [answered("Was an agreement on fisheries signed?")])
+    assert turn.query == "Was an agreement on customs signed?"
