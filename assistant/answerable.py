@@ -233,10 +233,24 @@ class Answerability:
         # none of the question's names counts something else, whatever links it.
         if not missing or (question.wants_number and len(missing) == len(question.names)):
             return None
-        rows = self.bridges(question, evidence, missing)
-        if rows and not self.refusal(question, candidate, frozenset(missing)):
+        if question.wants_number:
+            rows = self.bridges(question, evidence, missing)
+        else:
+            # What the article is about ("Kazakhstan and Serbia" of a visit) goes
+            # unsaid after its opening sentence: no sentence need be cited for it.
+            opening = self.opening(candidate.row)
+            told = all(mentions(name, opening) for name in missing)
+            rows = [] if told else self.bridges(question, evidence, missing)
+        if (rows or not question.wants_number and told) and not self.refusal(
+            question, candidate, frozenset(missing)
+        ):
             return rows
         return None
+
+    def opening(self, row: int) -> str:
+        """The first sentence of the row's article."""
+        first = self.selector.row_of.get((self.selector.index.sentences[row].doc_id, 1))
+        return self.selector.index.sentences[first].text if first is not None else ""
 
     def someone_named(
         self, question: Question, evidence: list[Evidence]
