@@ -237,9 +237,8 @@ class Answerability:
             rows = self.bridges(question, evidence, missing)
         else:
             # What the article is about ("Kazakhstan and Serbia" of a visit) goes
-            # unsaid after its opening sentence: no sentence need be cited for it.
-            opening = self.opening(candidate.row)
-            told = all(mentions(name, opening) for name in missing)
+            # unsaid in many of its sentences: no sentence need be cited for it.
+            told = all(self.about(name, candidate.row) for name in missing)
             rows = [] if told else self.bridges(question, evidence, missing)
         if (rows or not question.wants_number and told) and not self.refusal(
             question, candidate, frozenset(missing)
@@ -247,10 +246,22 @@ class Answerability:
             return rows
         return None
 
-    def opening(self, row: int) -> str:
-        """The first sentence of the row's article."""
-        first = self.selector.row_of.get((self.selector.index.sentences[row].doc_id, 1))
-        return self.selector.index.sentences[first].text if first is not None else ""
+    def about(self, name: str, row: int) -> bool:
+        """Whether the row's article is about the name: its opening sentence and at
+        least two of its other paragraphs name it."""
+        sentences = self.selector.index.sentences
+        doc = sentences[row].doc_id
+        first = self.selector.row_of.get((doc, 1))
+        if first is None or not mentions(name, sentences[first].text):
+            return False
+        paragraphs = {
+            s.paragraph
+            for s in sentences
+            if s.doc_id == doc
+            and s.paragraph != sentences[first].paragraph
+            and mentions(name, s.text)
+        }
+        return len(paragraphs) >= 2
 
     def someone_named(
         self, question: Question, evidence: list[Evidence]
