@@ -14,6 +14,7 @@ A sentence a little below the best may lead instead when it has what the best
 lacks. This module does not rank or choose the sentences to cite; see select.py.
 """
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -108,6 +109,7 @@ class Answerability:
     def __init__(self, selector: Selector, known_people: Callable[[], frozenset[str]] = frozenset):
         self.selector = selector
         self.known_people = known_people  # plain names the article uses for people
+        self._about: dict[tuple[str, str], bool] = {}  # (doc_id, name): what about() found
 
     def paragraph_text(self, row: int) -> str:
         first = last = row
@@ -249,19 +251,26 @@ class Answerability:
     def about(self, name: str, row: int) -> bool:
         """Whether the row's article is about the name: its opening sentence and at
         least two of its other paragraphs name it."""
-        sentences = self.selector.index.sentences
-        doc = sentences[row].doc_id
-        first = self.selector.row_of.get((doc, 1))
-        if first is None or not mentions(name, sentences[first].text):
-            return False
-        paragraphs = {
-            s.paragraph
-            for s in sentences
-            if s.doc_id == doc
-            and s.paragraph != sentences[first].paragraph
-            and mentions(name, s.text)
-        }
-        return len(paragraphs) >= 2
+        doc = self.selector.index.sentences[row].doc_id
+        if (doc, name) not in self._about:
+            sentences, row_of = self.selector.index.sentences, self.selector.row_of
+            rows = [
+                row_of[doc, n]
+                for n in itertools.takewhile(lambda n: (doc, n) in row_of, itertools.count(1))
+            ]
+            opening = rows[0] if rows else None
+            paragraphs = {
+                sentences[r].paragraph
+                for r in rows[1:]
+                if sentences[r].paragraph != sentences[opening].paragraph
+                and mentions(name, sentences[r].text)
+            }
+            self._about[doc, name] = (
+                opening is not None
+                and mentions(name, sentences[opening].text)
+                and len(paragraphs) >= 2
+            )
+        return self._about[doc, name]
 
     def someone_named(
         self, question: Question, evidence: list[Evidence]
@@ -285,10 +294,11 @@ class Answerability:
     def second_answer(self, question: Question, lead: Evidence, other: Evidence) -> bool:
         """Whether `other` may be cited beside the lead: for "who", when the lead
         names a person, a sentence that names no other person does not answer."""
-        if not self.refusal(question, other) and question.wh in ("who", "whom"):
-            named = self.names_other(question, lead.row, True)
-            return not named or self.names_other(question, other.row, True)
-        return not self.refusal(question, other)
+        if self.refusal(question, other):
+            return False
+        if question.wh in ("who", "whom") and self.names_other(question, lead.row, True):
+            return self.names_other(question, other.row, True)
+        return True
 
     def names_other(self, question: Question, row: int, person: bool) -> bool:
         """Whether the sentence names a person (or, with person False, anything

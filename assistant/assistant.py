@@ -136,11 +136,7 @@ class Assistant:
         # say when ...?").
         hits = self.retriever.search(analysis.text, k=min(depth + len(turn.skip), total))
         if turn.among:
-            among = set(turn.among)
-            for row in turn.among if turn.among_lists else ():
-                step = row
-                while (step := self.selector.continuation(step)) is not None and step not in among:
-                    among.add(step)
+            among = self.selector.carried_on(turn.among) if turn.among_lists else set(turn.among)
             hits = [h for h in hits if h.row in among]
         hits = [h for h in hits if h.row not in turn.skip]
         if not hits:

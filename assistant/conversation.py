@@ -186,6 +186,22 @@ def swap_topic(previous_query: str, new_topic: str, closeness: Closeness | None 
     return re.sub(rf"\b{re.escape(topic)}\b", new_topic, previous_query, count=1)
 
 
+def put_after(query: str, preposition: str, topic: str) -> str | None:
+    """The query with `topic` in place of the phrase after `preposition` ("And one
+    on defense?"), or None when the query has no such phrase.
+
+    >>> put_after("Was a document on space cooperation signed?", "on", "defense")
+    'Was a document on defense signed?'
+    """
+    place = re.search(rf"\b{preposition}\s+(.+)", searched(query), re.I)
+    if not place:
+        return None
+    phrase = re.split(r"\s*[?.!,]|\s+(?:that|which|who)\b", place.group(1))[0]
+    phrase = VERB.split(phrase, maxsplit=1)[0].strip()
+    phrase = re.sub(r"\s+\w+(?:ed|en)$", "", phrase)  # "... fisheries signed"
+    return query.replace(phrase, topic, 1) if phrase else None
+
+
 def searched(query: str) -> str:
     """The query without the note on which answers it searched among.
 
@@ -231,18 +247,10 @@ def resolve(
         return Turn(last.query, skip=given_rows(history))
     carried = CARRY.match(question)
     if carried and len(carried.group(1).split()) <= 4:
-        # "And one on defense?" after "Was a document on space cooperation
-        # signed?": "defense" takes the place of what followed "on".
         one_on = ONE_ON.match(carried.group(1))
-        topic = carried.group(1)[one_on.end() :] if one_on else carried.group(1)
-        place = one_on and re.search(rf"\b{one_on.group(1)}\s+(.+)", searched(last.query), re.I)
-        if place and topic:
-            phrase = re.split(r"\s*[?.!,]|\s+(?:that|which|who)\b", place.group(1))[0]
-            phrase = VERB.split(phrase, maxsplit=1)[0].strip()
-            phrase = re.sub(r"\s+\w+(?:ed|en)$", "", phrase)  # "... fisheries signed"
-            query = last.query.replace(phrase, topic, 1) if phrase else last.query
-        else:
-            query = swap_topic(last.query, topic or carried.group(1), closeness)
+        topic = carried.group(1)[one_on.end() :] if one_on else ""
+        query = one_on and topic and put_after(last.query, one_on.group(1), topic)
+        query = query or swap_topic(last.query, topic or carried.group(1), closeness)
         # "Which one concerns space?" then "And tourism?": among the same answers.
         note = AMONG_NOTE.search(last.query)
         source = note and next((a for a in history if a.query == note.group(1) and a.rows), None)

@@ -329,6 +329,15 @@ class Selector:
             return None
         return after
 
+    def carried_on(self, rows: tuple[int, ...]) -> set[int]:
+        """The rows and the sentences that carry their lists on, each in turn."""
+        found = set(rows)
+        for row in rows:
+            step = row
+            while (step := self.continuation(step)) is not None and step not in found:
+                found.add(step)
+        return found
+
     def also_about(
         self, question: Question, evidence: list[Evidence], chosen: list[int]
     ) -> list[int]:
@@ -436,9 +445,9 @@ class Selector:
 
         kept: set[str] = set()
         opening_items = total = 0
-        for row in rows:
+        items_of = {row: self.items(row) for row in rows}
+        for row, items in items_of.items():
             text = self.index.sentences[row].text
-            items = self.items(row)
             total += len(items)
             if names(text, 1):  # "Agreements were also reached between A and B"
                 kept.update(items)
@@ -448,9 +457,7 @@ class Selector:
             kept.update(own or (items if names(text) else []))
         if opening_items < 2 or len(kept) == total:
             return rows, None
-        return [
-            row for row in rows if any(item in kept for item in self.items(row))
-        ], kept.__contains__
+        return [row for row in rows if kept.intersection(items_of[row])], kept.__contains__
 
     def items(self, row: int) -> list[str]:
         """The sentence's enumerated items, or the whole sentence as one."""
