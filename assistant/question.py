@@ -35,7 +35,7 @@ YES_NO = re.compile(rf"^\s*{AUXILIARY}\b", re.I)
 EMBEDDED = re.compile(
     r"\b(?:say|says|said|know|known|mention|mentions|mentioned|tell|tells|told|announce|"
     r"announced|disclose|disclosed|specify|specified|reveal|revealed|report|reported|state|"
-    r"stated|explain|explained|indicate|indicates|indicated|specify|clarify|clarified)\s+"
+    r"stated|explain|explained|indicate|indicates|indicated|clarify|clarified)\s+"
     r"(how\s+many|how\s+much|when|where|who)\b",
     re.I,
 )
