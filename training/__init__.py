@@ -1,0 +1,1 @@
+"""Training of the project's own models; run from the repository root."""
