@@ -19,6 +19,8 @@ from assistant.errors import AssistantError
 from assistant.export_cache import default_cache_dir
 from assistant.settings import Settings
 
+SECTIONS = ("cold", "warm", "build", "scale", "app", "scorer")  # of `assistant bench`
+
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
@@ -113,10 +115,10 @@ def cmd_chat(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from assistant.evaluate import run_gold
+    from tools.evaluate import run_gold
 
     if args.format != "gold":
-        from assistant.external import run_external
+        from tools.external import run_external
 
         return run_external(args)
     assistant = make_assistant(args)
@@ -137,10 +139,10 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from assistant.bench import run
+    from tools.bench import run
 
     sizes = [int(float(s)) for s in args.sizes.split(",") if s]
-    sections = set(args.only.split(",")) if args.only else {"cold", "warm", "build", "scale", "app"}
+    sections = set(args.only.split(",")) if args.only else set(SECTIONS)
     if args.quick:
         sizes = [s for s in sizes if s <= 100_000]
     print(run(sizes, 1 if args.quick else 3, sections))
@@ -178,7 +180,7 @@ def parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="measure speed; prints one table (takes minutes)")
     bench.add_argument("--sizes", default="1e4,1e5,1e6", help="synthetic corpus sizes (comma list)")
     bench.add_argument("--quick", action="store_true", help="one cold run each, sizes up to 100k")
-    bench.add_argument("--only", default="", help="sections: cold,warm,build,scale,app")
+    bench.add_argument("--only", default="", help="sections: " + ",".join(SECTIONS))
     bench.set_defaults(run=cmd_bench)
     return top
 

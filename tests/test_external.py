@@ -6,9 +6,9 @@ from assistant import cli
 from assistant.chunking import split_document
 from assistant.corpus import parse_document
 from assistant.errors import DataError
-from assistant.external import best_threshold, evaluate, overlapping
-from assistant.external_data import load_coqa, load_hotpot, load_quac, load_squad
 from tests.conftest import FakeEmbedder
+from tools.external import best_threshold, evaluate, overlapping
+from tools.external_data import load_coqa, load_hotpot, load_quac, load_squad
 
 FIRST = "The Loire rises in the Massif Central. It flows north to Orleans."
 SECOND = "Nantes lies on its estuary. The river is 1,006 km long."
@@ -180,9 +180,7 @@ def test_squad_evaluation_scores_the_assistant_and_the_baseline(tmp_path):
 
 
 def test_eval_command_prints_assistant_beside_baseline(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(
-        "assistant.external.SentenceTransformerEmbedder", lambda model: FakeEmbedder()
-    )
+    monkeypatch.setattr("tools.external.SentenceTransformerEmbedder", lambda model: FakeEmbedder())
     (tmp_path / "squad_tiny.json").write_text(json.dumps(SQUAD))
     code = cli.main(["eval", "--format", "squad", str(tmp_path), "--seed", "3"])
     out = capsys.readouterr().out
@@ -192,9 +190,7 @@ def test_eval_command_prints_assistant_beside_baseline(tmp_path, monkeypatch, ca
 
 
 def test_eval_command_without_the_data_file_says_what_to_pass(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(
-        "assistant.external.SentenceTransformerEmbedder", lambda model: FakeEmbedder()
-    )
+    monkeypatch.setattr("tools.external.SentenceTransformerEmbedder", lambda model: FakeEmbedder())
     code = cli.main(["eval", "--format", "hotpot", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2 and "hotpot*.json" in err and "Traceback" not in err
@@ -208,9 +204,7 @@ def test_layout_errors_name_the_format(tmp_path):
 
 
 def test_eval_json_gives_every_row_with_its_baseline(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(
-        "assistant.external.SentenceTransformerEmbedder", lambda model: FakeEmbedder()
-    )
+    monkeypatch.setattr("tools.external.SentenceTransformerEmbedder", lambda model: FakeEmbedder())
     (tmp_path / "squad_tiny.json").write_text(json.dumps(SQUAD))
     assert cli.main(["eval", "--format", "squad", str(tmp_path), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)

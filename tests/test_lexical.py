@@ -31,4 +31,11 @@ def test_saved_index_loads_with_the_same_scores(tmp_path):
     again = BM25.load(tmp_path)
     query = "trade ministers"
     assert np.array_equal(again.scores(query), bm25.scores(query))
-    assert again.average_length == bm25.average_length
+    assert len(again) == len(SENTENCES)
+
+
+def test_a_corpus_without_a_word_to_match_scores_zeros(tmp_path):
+    bm25 = BM25.build(["The.", "It is."])  # stop words only
+    assert bm25.scores("the trade").tolist() == [0.0, 0.0]
+    bm25.save(tmp_path)
+    assert BM25.load(tmp_path).scores("trade").tolist() == [0.0, 0.0]

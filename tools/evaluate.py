@@ -29,6 +29,9 @@ class Scores:
     refusals: list[float] = field(default_factory=list)
     false_refusals: list[float] = field(default_factory=list)
     misses: list[dict] = field(default_factory=list)
+    # Per answerable turn, by conversation id: every gold sentence cited and
+    # every item named (a complete list, for the list questions).
+    complete: dict[str, list[bool]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, float | int | None]:
         def mean(values: list[float]) -> float | None:
@@ -75,6 +78,8 @@ def score_turn(turn: dict, answer: Answer, scores: Scores, where: str) -> None:
         scores.quotes.append(1.0 if exact else 0.0)
         if not exact:
             scores.misses.append({**miss, "problem": "quote missing or not verbatim"})
+    group = where.split(".")[0].rstrip("0123456789").rstrip("-")
+    scores.complete.setdefault(group, []).append(recall == 1 and len(present) == len(items))
     if recall < 1 or precision < 1 or (items and len(present) < len(items)):
         scores.misses.append(
             {

@@ -1,0 +1,1 @@
+"""Tooling beside the product: evaluation on question sets and public data, benchmarks."""
