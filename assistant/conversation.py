@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 from assistant.answer import Answer
 from assistant.lexical import STOPWORDS, fold, stem
-from assistant.matching import plain
-from assistant.names import people, same_name
+from assistant.names import people, plain, same_name
 from assistant.question import AUXILIARY, FRAME_WORDS, VERB, analyze, narrowed_to, proper_names
 
 # closeness(word, words): how alike in meaning the word is to each of the words.
@@ -75,6 +74,7 @@ AND_QUESTION = re.compile(
 @dataclass(frozen=True)
 class Turn:
     query: str  # standalone query to search and to show
+    previous: str | None = None  # the question of the turn before, which the scorer reads too
     among: tuple[int, ...] = ()  # search only these rows (empty: all)
     skip: tuple[int, ...] = ()  # never cite these rows again
     quote_rows: tuple[int, ...] = ()  # quote these rows without searching
@@ -230,6 +230,7 @@ def resolve(
         question = AND_QUESTION.sub("", question)
         question = question[:1].upper() + question[1:]
     last = history[-1]
+    before = searched(last.query)
     found = next((a for a in reversed(history) if a.found and a.rows), None)
     analysis = analyze(question)
     if analysis.intent == "quote" and not analysis.terms and found:
@@ -238,11 +239,12 @@ def resolve(
     if ALONGSIDE.search(question) and found:
         rest = ALONGSIDE.sub("", question).strip(" ?")
         focus = found.rows[found.focus_index]
-        return Turn(f"{rest} (in the sentence cited for: {found.query})", among=(focus,))
+        query = f"{rest} (in the sentence cited for: {found.query})"
+        return Turn(query, searched(found.query), among=(focus,))
     if SELECT_AMONG.match(question) and found:
         rest = SELECT_AMONG.sub("", question).strip(" ?")
         query = f"{rest} (among the answers to: {found.query})"
-        return Turn(query, among=found.rows, among_lists=True)
+        return Turn(query, searched(found.query), among=found.rows, among_lists=True)
     if BARE_MORE.match(question):
         return Turn(last.query, skip=given_rows(history))
     carried = CARRY.match(question)
@@ -255,8 +257,8 @@ def resolve(
         note = AMONG_NOTE.search(last.query)
         source = note and next((a for a in history if a.query == note.group(1) and a.rows), None)
         if source:
-            return Turn(query, among=source.rows, among_lists=True)
-        return Turn(query)
+            return Turn(query, searched(source.query), among=source.rows, among_lists=True)
+        return Turn(query, before)
     resolved = question
     name = person(history, people)
     if name and PERSON_PRONOUN.search(resolved):
@@ -268,4 +270,4 @@ def resolve(
         if topic and topic.lower() not in resolved.lower():
             resolved = f"{resolved.rstrip(' ?')}? ({topic})"
     skip = given_rows(history) if MORE.search(question) else ()
-    return Turn(resolved, skip=skip)
+    return Turn(resolved, before, skip=skip)

@@ -1,183 +1,259 @@
-"""The answer scorer: how likely a sentence is to answer a question.
+"""The answer scorer: how likely each candidate sentence is to answer a question.
 
-A cross-encoder fine-tuned from the all-MiniLM-L6-v2 weights on public QA data
-(`training/`, model card in `models/answer-scorer/README.md`) reads the
-question and one candidate sentence together, with the end of the sentence
-before it as context, so "These included ..." is read with what it continues.
-The conversation goes in as part of the question ("previous question [SEP]
-this question"). Its logit is mapped to a calibrated probability (Platt
-scaling, fitted on held-out training data), and the model's own threshold says
-whether a probability means "this sentence answers the question or a part of
-it".
+Each token of the question is compared with each token of the sentence (and of
+the sentence before it, which "These included ..." leans on), with the frozen
+all-MiniLM-L6-v2 token vectors the index keeps (tokens.py): late interaction,
+as in ColBERT. From those comparisons, the sentence cosines and the
+retriever's own scores come a dozen features of the pair; a logistic head
+trained on public QA data (`python -m training`, model card in
+`models/answer-scorer/README.md`) turns them, with their gaps to the best
+candidate's and the best candidate's own values, into the probability that the
+sentence answers the question or a part of it. A second head reads the best
+candidates of the question as a whole and says whether any answers at all;
+both thresholds are chosen on held-out training data.
 
-The model runs on onnxruntime with the tokenizer of the embedder; torch is
-never imported here. Every file is checked against the sha256 recorded in
-`scorer.json` before it is used.
+The conversation goes in as part of the question: the question of the turn
+before a follow-up is compared with each sentence too.
+
+Only numpy runs here: no model is loaded at question time beyond the
+embedder's. The head's files are checked against the sha256 in scorer.json.
 
 This module scores; it does not choose what to cite (select.py).
 """
 
 import json
 import math
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from assistant.embedding import file_sha256
+from assistant.embedding import Tokens, file_sha256
 from assistant.errors import ModelError
 
-# Bumped whenever the input layout below changes: a model trained on another
-# layout would read its inputs wrongly, so it is refused.
-INPUT_VERSION = 1
-# Token budgets of the three parts; the whole pair stays under 128 tokens,
-# the length the embedder was trained at.
-QUESTION_TOKENS = 40  # the end of the question is kept: the last turn matters most
-SENTENCE_TOKENS = 60
-CONTEXT_TOKENS = 20  # the end of the sentence before: what "These" points back to
+# Bumped whenever the features below change: a head trained on others would
+# weigh them wrongly, so it is refused.
+FEATURE_VERSION = 5
+FEATURES = (
+    "maxsim",  # mean over question words of the best cosine with a sentence token
+    "maxsim_idf",  # the same, rarer question tokens weighing more
+    "maxsim_context",  # best cosine with a token of the sentence or of the one before
+    "maxsim_context_idf",
+    "dense",  # cosine of the question's and the sentence's vectors
+    "dense_before",  # the same with the sentence before (0 when none)
+    "exact_idf",  # IDF-weighted share of question tokens the sentence has verbatim
+    "exact",  # the unweighted share
+    "exact_context_idf",  # the share found in the sentence or the one before
+    "context",  # the retriever's cosine with the best passage holding the sentence
+    "lexical",  # BM25, as a share of the best BM25 among the candidates
+    "previous_idf",  # maxsim_idf of the question of the turn before (0 when none)
+    "missing_idf",  # the rarest question token found in neither sentence: its IDF
+    "absent_idf",  # the rarest question token in no candidate at all: the text lacks it
+    "uncovered",  # minus the largest IDF * (1 - best cosine) of a question word: what the
+    # pair leaves most unmatched, softly (a swapped name or figure)
+    "background",  # how near the question comes to unrelated text: the mean of its top
+    # cosines with a fixed sample of encyclopedia sentences, so a question
+    # phrased loosely is not taken for one the text does not answer
+)
+BACKGROUND_TOP = 5  # cosines averaged from the background sample
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "answer-scorer"
 PARAMS_FILE = "scorer.json"
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence to score and the sentence before it in its paragraph ("" when none)."""
+    """What the scorer reads of one retrieved sentence."""
 
-    text: str
-    before: str = ""
-
-
-def conversation_question(question: str, previous: str | None) -> str:
-    """The scorer's question: the previous question first, when there is one.
-
-    >>> conversation_question("Quote it.", "What was signed?")
-    'What was signed? [SEP] Quote it.'
-    """
-    return f"{previous} [SEP] {question}" if previous else question
-
-
-def pair_ids(
-    question: list[int], sentence: list[int], before: list[int], cls: int, sep: int
-) -> tuple[list[int], list[int]]:
-    """Token ids and type ids of one pair: [CLS] question [SEP] sentence [SEP] context [SEP].
-
-    Each part is cut to its budget first: the question and the context keep
-    their ends, the sentence its start.
-
-    >>> pair_ids([5, 6], [7], [8, 9], cls=1, sep=2)
-    ([1, 5, 6, 2, 7, 2, 8, 9, 2], [0, 0, 0, 0, 1, 1, 1, 1, 1])
-    """
-    q = question[-QUESTION_TOKENS:]
-    s = sentence[:SENTENCE_TOKENS]
-    c = before[-CONTEXT_TOKENS:] if before else []
-    ids = [cls, *q, sep, *s, sep]
-    types = [0] * (len(q) + 2) + [1] * (len(s) + 1)
-    if c:
-        ids += [*c, sep]
-        types += [1] * (len(c) + 1)
-    return ids, types
-
-
-class PairEncoder:
-    """Turns (question, candidates) into padded numpy arrays for the model."""
-
-    def __init__(self, tokenizer_file: Path):
-        from tokenizers import Tokenizer
-
-        self.tokens = Tokenizer.from_file(str(tokenizer_file))
-        self.tokens.no_truncation()
-        self.tokens.no_padding()
-        self.cls = self.tokens.token_to_id("[CLS]")
-        self.sep = self.tokens.token_to_id("[SEP]")
-
-    def ids(self, texts: list[str]) -> list[list[int]]:
-        return [e.ids for e in self.tokens.encode_batch(texts, add_special_tokens=False)]
-
-    def encode(self, question: str, candidates: list[Candidate]) -> dict[str, np.ndarray]:
-        q = self.ids([question])[0]
-        texts = self.ids([c.text for c in candidates])
-        befores = self.ids([c.before for c in candidates])
-        pairs = [pair_ids(q, s, b, self.cls, self.sep) for s, b in zip(texts, befores, strict=True)]
-        return pad(pairs)
-
-
-def pad(pairs: list[tuple[list[int], list[int]]]) -> dict[str, np.ndarray]:
-    width = max(len(ids) for ids, _ in pairs)
-    ids = np.zeros((len(pairs), width), dtype=np.int64)
-    types = np.zeros_like(ids)
-    mask = np.zeros_like(ids)
-    for i, (row, kinds) in enumerate(pairs):
-        ids[i, : len(row)] = row
-        types[i, : len(kinds)] = kinds
-        mask[i, : len(row)] = 1
-    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+    tokens: Tokens
+    vector: np.ndarray  # the sentence's unit vector
+    before: Tokens | None  # the sentence before it in its paragraph
+    before_vector: np.ndarray | None
+    context: float  # Hit.context
+    lexical: float  # Hit.lexical
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """Platt scaling of the logit, and the probability that means "answers"."""
+class Question:
+    tokens: Tokens
+    vector: np.ndarray
+    previous: Tokens | None = None  # the question of the turn before, in a conversation
+    background: float = 0.0  # filled in by AnswerScorer (see FEATURES)
 
-    scale: float
-    shift: float
+
+def best_match(question: np.ndarray, tokens: Tokens | None) -> np.ndarray:
+    """For each question token, its best cosine with any of the tokens (-1 when none)."""
+    if tokens is None or not len(tokens.ids) or not len(question):
+        return np.full(len(question), -1.0, dtype=np.float32)
+    return (question @ tokens.vectors.T).max(axis=1)
+
+
+def weighted(values: np.ndarray, weights: np.ndarray) -> float:
+    """
+    >>> weighted(np.array([1.0, 0.0]), np.array([3.0, 1.0]))
+    0.75
+    """
+    total = float(weights.sum())
+    return float(values @ weights / total) if total > 0 else 0.0
+
+
+def pair_features(
+    question: Question, candidate: Candidate, idf: np.ndarray, anywhere: np.ndarray
+) -> list[float]:
+    """The pair's features; `anywhere` holds the token ids of every candidate."""
+    q = question.tokens
+    if not len(q.ids):
+        return [0.0] * len(FEATURES)
+    w = idf[np.clip(q.ids, 0, len(idf) - 1)]
+    if not w.any():  # a question of punctuation alone
+        return [0.0] * len(FEATURES)
+    words = (w > 0).astype(np.float32)  # the unweighted features skip punctuation too
+    own = best_match(q.vectors, candidate.tokens)
+    with_before = np.maximum(own, best_match(q.vectors, candidate.before))
+    here = np.isin(q.ids, candidate.tokens.ids).astype(np.float32)
+    before_ids = candidate.before.ids if candidate.before is not None else np.zeros(0, np.int32)
+    around = np.maximum(here, np.isin(q.ids, before_ids).astype(np.float32))
+    previous = 0.0
+    if question.previous is not None and len(question.previous.ids):
+        p = question.previous
+        p_weights = idf[np.clip(p.ids, 0, len(idf) - 1)]
+        previous = weighted(best_match(p.vectors, candidate.tokens), p_weights)
+    before = candidate.before_vector
+    return [
+        weighted(own, words),
+        weighted(own, w),
+        weighted(with_before, words),
+        weighted(with_before, w),
+        float(question.vector @ candidate.vector),
+        0.0 if before is None else float(question.vector @ before),
+        weighted(here, w),
+        weighted(here, words),
+        weighted(around, w),
+        candidate.context,
+        candidate.lexical,
+        previous,
+        float(np.max(w * (1 - around), initial=0.0)),
+        float(np.max(w * ~np.isin(q.ids, anywhere), initial=0.0)),
+        -float(np.max(w * (1.0 - with_before), initial=0.0)),
+        question.background,
+    ]
+
+
+def features(question: Question, candidates: list[Candidate], idf: np.ndarray) -> np.ndarray:
+    """The head's input, one row per candidate: each pair feature, its gap to
+    the best candidate's and the best candidate's own value (how close the
+    text comes to the question at all)."""
+    top_lexical = max((c.lexical for c in candidates), default=0.0)
+    anywhere = np.unique(
+        np.concatenate(
+            [c.tokens.ids for c in candidates]
+            + [c.before.ids for c in candidates if c.before is not None]
+            + [np.zeros(0, dtype=np.int32)]
+        )
+    )
+    rows = np.array(
+        [pair_features(question, c, idf, anywhere) for c in candidates], dtype=np.float64
+    ).reshape(len(candidates), len(FEATURES))
+    lexical = FEATURES.index("lexical")
+    rows[:, lexical] = rows[:, lexical] / top_lexical if top_lexical > 0 else 0.0
+    return group_view(rows)
+
+
+def group_view(rows: np.ndarray) -> np.ndarray:
+    """
+    >>> group_view(np.array([[1.0], [3.0]])).tolist()
+    [[1.0, -2.0, 3.0], [3.0, 0.0, 3.0]]
+    """
+    if not len(rows):
+        return np.zeros((0, rows.shape[1] * 3))
+    best = rows.max(axis=0, keepdims=True)
+    return np.concatenate([rows, rows - best, np.repeat(best, len(rows), axis=0)], axis=1)
+
+
+def question_features(rows: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """The answerability head's input for one question: the best candidate's
+    probability, its lead over the second, its log, the best candidate's own
+    pair features and the best of each feature over all candidates."""
+    order = np.argsort(-probabilities)
+    best = probabilities[order[0]]
+    second = probabilities[order[1]] if len(order) > 1 else 0.0
+    width = len(FEATURES)
+    top = rows[order[0]]
+    return np.concatenate(
+        [[best, best - second, np.log(best + 1e-6)], top[:width], top[2 * width : 3 * width]]
+    )
+
+
+@dataclass(frozen=True)
+class Head:
+    """Logistic regression over standardised features, with its cut."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
     threshold: float
 
-    def probability(self, logits: np.ndarray) -> np.ndarray:
-        """
-        >>> Calibration(1.0, 0.0, 0.5).probability(np.array([0.0])).tolist()
-        [0.5]
-        """
-        return 1.0 / (1.0 + np.exp(-(self.scale * logits + self.shift)))
+    @classmethod
+    def read(cls, entry: dict) -> "Head":
+        return cls(
+            np.asarray(entry["mean"], dtype=np.float64),
+            np.asarray(entry["scale"], dtype=np.float64),
+            np.asarray(entry["weights"], dtype=np.float64),
+            float(entry["bias"]),
+            float(entry["threshold"]),
+        )
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The scorer's word on one question."""
+
+    probabilities: np.ndarray  # per candidate: it answers the question or a part of it
+    answerable: float  # that some candidate answers at all
+    found: bool  # answerable reached its threshold
 
 
 class AnswerScorer:
-    """Scores candidates with the shipped model; loads on first use."""
+    """The shipped heads and IDF table; read (and checked) on construction.
 
-    def __init__(self, folder: Path = MODEL_DIR, threads: int = 1):
+    Two logistic heads share the features: one per candidate (`head`), whose
+    threshold is the cut for a sentence to count as part of an answer, and one
+    per question (`answerable`), whose threshold says whether the text answers
+    at all."""
+
+    def __init__(self, folder: Path = MODEL_DIR):
         self.folder = Path(folder)
-        self.threads = threads
-        self._session = None
-        self.params = read_params(self.folder)
-        self.calibration = Calibration(**self.params["calibration"])
+        params = read_params(self.folder)
+        self.params = params
+        self.head = Head.read(params["head"])
+        self.answerable = Head.read(params["answerable"])
+        self.idf = np.load(self.folder / params["idf"], allow_pickle=False)
+        self.background = np.load(self.folder / params["background"], allow_pickle=False)
+
+    def near_background(self, vector: np.ndarray) -> float:
+        if vector.shape[-1] != self.background.shape[1]:
+            # Another embedder (the tests' fake one): the sample says nothing of it.
+            return 0.0
+        cosines = self.background.astype(np.float32) @ vector
+        top = np.partition(cosines, len(cosines) - BACKGROUND_TOP)[-BACKGROUND_TOP:]
+        return float(top.mean())
 
     @property
     def threshold(self) -> float:
-        return self.calibration.threshold
+        return self.head.threshold
 
-    def _load(self) -> None:
-        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-        import onnxruntime
-
-        for name, digest in self.params["files"].items():
-            path = self.folder / name
-            if not path.is_file():
-                raise ModelError(f"{path} is missing; restore it from the repository")
-            if file_sha256(path) != digest:
-                raise ModelError(
-                    f"{path} does not match its sha256 in {PARAMS_FILE}: the file is damaged "
-                    "or altered; restore it from the repository"
-                )
-        options = onnxruntime.SessionOptions()
-        # A question scores a dozen short pairs; extra threads would spin-wait
-        # on a busy machine (see onnx_embedding.py).
-        options.intra_op_num_threads = self.threads
-        options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(
-            str(self.folder / self.params["model"]), options, providers=["CPUExecutionProvider"]
-        )
-        self.encoder = PairEncoder(self.folder / self.params["tokenizer"])
-
-    def logits(self, question: str, candidates: list[Candidate]) -> np.ndarray:
+    def score(self, question: Question, candidates: list[Candidate]) -> Scores:
         if not candidates:
-            return np.zeros(0, dtype=np.float32)
-        if self._session is None:
-            self._load()
-        feed = self.encoder.encode(question, candidates)
-        return self._session.run(None, feed)[0].reshape(-1)
-
-    def score(self, question: str, candidates: list[Candidate]) -> np.ndarray:
-        """The calibrated probability that each candidate answers the question."""
-        return self.calibration.probability(self.logits(question, candidates))
+            return Scores(np.zeros(0), 0.0, False)
+        question = replace(question, background=self.near_background(question.vector))
+        rows = features(question, candidates, self.idf)
+        probabilities = self.head.probability(rows)
+        answerable = float(self.answerable.probability(question_features(rows, probabilities)))
+        return Scores(probabilities, answerable, answerable >= self.answerable.threshold)
 
 
 def read_params(folder: Path) -> dict:
@@ -188,14 +264,33 @@ def read_params(folder: Path) -> dict:
         raise ModelError(f"{path} is missing; the answer scorer ships in the repository") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ModelError(f"{path} is not valid JSON; restore it from the repository") from None
-    if params.get("input_version") != INPUT_VERSION:
+    retrain = "retrain with `python -m training`"
+    if not isinstance(params, dict) or params.get("feature_version") != FEATURE_VERSION:
         raise ModelError(
-            f"{path} was trained for input layout {params.get('input_version')}, "
-            f"this code reads layout {INPUT_VERSION}; retrain with `python -m training`"
+            f"{path} was trained on feature layout {params.get('feature_version')!r}, "
+            f"this code computes layout {FEATURE_VERSION}; {retrain}"
         )
-    calibration = params.get("calibration", {})
-    if not all(isinstance(calibration.get(k), int | float) for k in ("scale", "shift", "threshold")):
-        raise ModelError(f"{path} has no valid calibration; retrain with `python -m training`")
-    if not math.isfinite(calibration["threshold"]):
-        raise ModelError(f"{path} has no valid threshold; retrain with `python -m training`")
+    for name, width in (("head", 3 * len(FEATURES)), ("answerable", 3 + 2 * len(FEATURES))):
+        head = params.get(name)
+        if not isinstance(head, dict) or any(
+            not isinstance(head.get(k), list) or len(head[k]) != width
+            for k in ("mean", "scale", "weights")
+        ):
+            raise ModelError(f"{path} has no {name} head for {width} features; {retrain}")
+        for key in ("bias", "threshold"):
+            value = head.get(key)
+            if not isinstance(value, int | float) or not math.isfinite(value):
+                raise ModelError(f"{path} has no valid {name} {key}; {retrain}")
+    for name, digest in params.get("files", {}).items():
+        file = folder / name
+        if not file.is_file():
+            raise ModelError(f"{file} is missing; restore it from the repository")
+        if file_sha256(file) != digest:
+            raise ModelError(
+                f"{file} does not match its sha256 in {PARAMS_FILE}: the file is damaged "
+                "or altered; restore it from the repository"
+            )
+    for key in ("idf", "background"):
+        if params.get(key) not in params.get("files", {}):
+            raise ModelError(f"{path} names no checked {key} file; {retrain}")
     return params

@@ -36,9 +36,11 @@ from assistant.embedding import Embedder, file_sha256
 from assistant.errors import IndexStoreError
 from assistant.lexical import BM25
 from assistant.settings import Settings
+from assistant.tokens import TokenStore
 from assistant.vector_index import all_vectors, approximate_entry, faiss_kind, make_faiss, tune
 
-FORMAT = "assistant-index/3"  # 2: passages side by side; 3: clipped words spelt out in BM25
+# 2: passages side by side; 3: clipped words spelt out; 4: bm25s; 5: sentence token vectors
+FORMAT = "assistant-index/5"
 Progress = Callable[[str], None]
 
 
@@ -57,6 +59,7 @@ class Index:
     sentence_vectors: object  # faiss.Index over sentences, row i = sentences[i]
     passage_vectors: object  # faiss.Index over passages
     bm25: BM25
+    tokens: TokenStore  # token vectors of each sentence, for the answer scorer
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
@@ -64,27 +67,31 @@ class Index:
 
 def embed_reusing(
     texts: list[str],
-    embedder: Embedder,
-    known: dict[str, np.ndarray],
+    encode: Callable[[list[str]], list],
+    known: dict[str, object],
     progress: Progress,
     label: str,
     batch: int = 512,
-) -> np.ndarray:
-    """Vectors for texts, taking unchanged texts from `known` and embedding the rest.
+) -> list:
+    """encode's row for each text, taking unchanged texts from `known` and
+    encoding the rest.
 
-    Each distinct new text is embedded once, in batches of similar length so
+    Each distinct new text is encoded once, in batches of similar length so
     that little time goes into padding.
     """
     missing = sorted({t for t in texts if t not in known}, key=lambda t: (len(t), t))
-    fresh: dict[str, np.ndarray] = {}
+    fresh: dict[str, object] = {}
     for i in range(0, len(missing), batch):
         chunk = missing[i : i + batch]
-        fresh.update(zip(chunk, embedder.encode(chunk), strict=True))
+        fresh.update(zip(chunk, encode(chunk), strict=True))
         progress(f"embedded {min(i + batch, len(missing))}/{len(missing)} new {label}")
     if not missing:
         progress(f"all {len(texts)} {label} reused from the previous index")
-    rows = [fresh[t] if t in fresh else known[t] for t in texts]
-    return np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+    return [fresh[t] if t in fresh else known[t] for t in texts]
+
+
+def matrix(rows: list, dimension: int) -> np.ndarray:
+    return np.asarray(rows, dtype=np.float32).reshape(len(rows), dimension)
 
 
 def write_atomic(folder: Path, name: str, write: Callable[[Path], None]) -> None:
@@ -104,17 +111,19 @@ def read_jsonl(path: Path, kind: type) -> list:
         return [kind(**json.loads(line)) for line in handle if line.strip()]
 
 
-def previous_index(settings: Settings, embedder: Embedder) -> tuple[dict[str, np.ndarray], dict]:
-    """(text -> vector, manifest) of the old index, when it was built with the same model."""
+def previous_index(settings: Settings, embedder: Embedder) -> tuple[dict, dict, dict]:
+    """(sentence text -> (vector, tokens), passage text -> vector, manifest) of the
+    old index, when it was built with the same model."""
     try:
         old = load_index(settings, embedder, check_corpus=False)
     except IndexStoreError:
-        return {}, {}
-    known = dict(
-        zip([s.text for s in old.sentences], all_vectors(old.sentence_vectors), strict=True)
+        return {}, {}, {}
+    vectors = all_vectors(old.sentence_vectors)
+    sentences = {s.text: (vectors[row], old.tokens[row]) for row, s in enumerate(old.sentences)}
+    passages = dict(
+        zip([p.text for p in old.passages], all_vectors(old.passage_vectors), strict=True)
     )
-    known.update(zip([p.text for p in old.passages], all_vectors(old.passage_vectors), strict=True))
-    return known, old.manifest
+    return sentences, passages, old.manifest
 
 
 def fast_model(
@@ -174,15 +183,34 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
         sentences += s
         passages += p
     progress(f"{len(documents)} documents, {len(sentences)} sentences, {len(passages)} passages")
-    known, old_manifest = previous_index(settings, embedder)
-    texts = [s.text for s in sentences] + [p.text for p in passages]
+    known_sentences, known_passages, old_manifest = previous_index(settings, embedder)
     folder = settings.index_dir
     folder.mkdir(parents=True, exist_ok=True)
-    new_texts = [t for t in texts if t not in known]
+    new_texts = [s.text for s in sentences if s.text not in known_sentences]
+    new_texts += [p.text for p in passages if p.text not in known_passages]
     onnx = fast_model(folder, embedder, old_manifest, new_texts, progress, settings.cache_dir)
     encoder = corpus_embedder(folder, onnx, embedder)
-    matrix = embed_reusing(texts, encoder, known, progress, "sentences and passages")
-    sentence_matrix, passage_matrix = matrix[: len(sentences)], matrix[len(sentences) :]
+    # Sentences keep their token vectors for the answer scorer (tokens.py).
+    with_tokens = embed_reusing(
+        [s.text for s in sentences],
+        lambda chunk: list(zip(*encoder.encode_tokens(chunk), strict=True)),
+        known_sentences,
+        progress,
+        "sentences",
+    )
+    # A one-sentence passage is that sentence's text: its vector is at hand.
+    at_hand = {s.text: v for s, (v, _) in zip(sentences, with_tokens, strict=True)}
+    passage_rows = embed_reusing(
+        [p.text for p in passages],
+        encoder.encode,
+        {**at_hand, **known_passages},
+        progress,
+        "passages",
+    )
+    dimension = encoder.dimension if not with_tokens else len(with_tokens[0][0])
+    sentence_matrix = matrix([vector for vector, _ in with_tokens], dimension)
+    passage_matrix = matrix(passage_rows, dimension)
+    tokens = TokenStore.build([t for _, t in with_tokens], dimension)
     sentence_index = make_faiss(sentence_matrix, settings)
     passage_index = make_faiss(passage_matrix, settings)
     bm25 = BM25.build([s.text for s in sentences])
@@ -198,8 +226,9 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
     for name in bm25_files:
         os.replace(staging / name, folder / name)
     staging.rmdir()
+    token_files = tokens.save(folder, write_atomic)
     files = ["documents.jsonl", "sentences.jsonl", "passages.jsonl", "sentences.faiss"]
-    files += ["passages.faiss", *bm25_files]
+    files += ["passages.faiss", *bm25_files, *token_files]
     manifest = {
         "format": FORMAT,
         "model": embedder.name,
@@ -226,7 +255,9 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
     write_atomic(
         folder, "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2) + "\n")
     )
-    return Index(manifest, documents, sentences, passages, sentence_index, passage_index, bm25)
+    return Index(
+        manifest, documents, sentences, passages, sentence_index, passage_index, bm25, tokens
+    )
 
 
 def read_manifest(folder: Path) -> dict:
@@ -281,14 +312,14 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
             faiss.read_index(str(folder / "sentences.faiss")),
             faiss.read_index(str(folder / "passages.faiss")),
             BM25.load(folder),
+            TokenStore.load(folder),
         )
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexStoreError(f"the index in {folder} cannot be read ({exc})") from None
     for vectors in (index.sentence_vectors, index.passage_vectors):
         tune(vectors, settings)
-    if index.sentence_vectors.ntotal != len(index.sentences) or len(index.bm25) != len(
-        index.sentences
-    ):
+    sizes = (index.sentence_vectors.ntotal, len(index.bm25), len(index.tokens))
+    if any(size != len(index.sentences) for size in sizes):
         raise IndexStoreError(f"the index in {folder} is inconsistent")
     return index
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.embedding import Tokens
 from assistant.lexical import tokenize
 from assistant.settings import Settings
 
@@ -40,10 +41,26 @@ class FakeEmbedder:
         rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, text in enumerate(texts):
             for token in tokenize(text) or ["<empty>"]:
-                slot = int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dimension
-                rows[i, slot] += 1.0
+                rows[i] += self.word(token)
         rows /= np.linalg.norm(rows, axis=1, keepdims=True)
         return rows
+
+    def word(self, token: str) -> np.ndarray:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        vector[self.slot(token)] = 1.0
+        return vector
+
+    def slot(self, token: str) -> int:
+        return int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dimension
+
+    def encode_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[Tokens]]:
+        """Each stemmed word is a token: its one-hot vector, its hash as its id."""
+        tokens = []
+        for text in texts:
+            words = tokenize(text) or ["<empty>"]
+            ids = np.array([self.slot(w) + 1000 for w in words], dtype=np.int32)
+            tokens.append(Tokens(np.stack([self.word(w) for w in words]), ids))
+        return self.encode(texts), tokens
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -49,6 +49,7 @@ def test_ask_reads_a_follow_up_against_the_history_of_questions(url):
         question="Which one concerns education?", history=["What was signed?"], api_name="/ask"
     )
     assert answer["query"] != answer["question"]
+    assert answer["found"] is True and answer["citations"]
     assert all("education" in c["text"] for c in answer["citations"])
 
 

@@ -103,3 +103,13 @@ def test_and_x_after_which_one_swaps_the_narrowing_topic_and_stays_among_the_sam
 def test_and_one_on_x_puts_x_where_the_previous_question_had_its_topic():
     turn = resolve("And one on customs?", [answered("Was an agreement on fisheries signed?")])
     assert turn.query == "Was an agreement on customs signed?"
+
+
+def test_the_scorer_reads_a_follow_up_with_the_question_before_it():
+    turn = resolve(
+        "Which cities would they connect?", [answered("What was said about direct flights?")]
+    )
+    assert turn.previous == "What was said about direct flights?"
+    turn = resolve("Which one concerns education?", [answered("What was signed?")])
+    assert turn.previous == "What was signed?"
+    assert resolve("What was signed?", []).previous is None

@@ -34,6 +34,8 @@ def test_a_sentence_without_a_list_has_no_items():
 
 
 def test_items_are_exact_slices_of_the_sentence():
-    sentence = "They reviewed trade, energy and the space industry."
-    for a, b in enumeration(sentence):
-        assert sentence[a:b].strip() == sentence[a:b] and sentence[a:b]
+    sentence = "They reviewed projects in trade, energy and the space industry."
+    spans = enumeration(sentence)
+    assert [sentence[a:b] for a, b in spans] == ["trade", "energy", "the space industry"]
+    for a, b in spans:
+        assert sentence.find(sentence[a:b], a) == a
