@@ -7,8 +7,9 @@ answer highlighted. Two API endpoints serve programs: `/chat` (the chat of this
 client's session) and `/ask` (one question after a list of earlier questions,
 answered with the JSON of the chat contract).
 
-All answering happens in `Assistant.ask`; this file only calls it and renders
-the result (through assistant/render.py).
+All answering happens in `Assistant.ask`, behind the rules of
+assistant/library.py (bounded requests, uploads indexed while questions go on);
+this file only calls it and renders the result (through assistant/render.py).
 """
 
 import argparse
@@ -24,9 +25,14 @@ import gradio as gr  # noqa: E402
 from assistant import render  # noqa: E402
 from assistant.answer import Answer  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
-from assistant.errors import AssistantError  # noqa: E402
+from assistant.errors import AssistantError, QuestionError  # noqa: E402
 from assistant.export_cache import default_cache_dir  # noqa: E402
-from assistant.library import Library  # noqa: E402
+from assistant.library import (  # noqa: E402
+    MAX_HISTORY,
+    Library,
+    check_history,
+    check_question_type,
+)
 from assistant.settings import Settings  # noqa: E402
 
 EXAMPLES = [
@@ -41,6 +47,8 @@ CSS = """
 .source-text { white-space: pre-wrap; }
 .source-title { margin: 0.8em 0 0.3em; }
 .source-title small { font-weight: normal; opacity: 0.7; }
+.added-mark { margin-left: 0.6em; padding: 0 6px; border-radius: 4px; background: #fee2e2;
+  color: #991b1b; font-size: 0.75rem; font-weight: normal; }
 .source-note { font-size: 0.85rem; opacity: 0.8; margin: 0 0 0.3em; }
 .source-rows { margin: 0 0 0.6em; padding-left: 1.2em; font-size: 0.85rem; }
 .source-row { cursor: pointer; }
@@ -152,34 +160,59 @@ class Conversation:
 
 def messages(conversation: Conversation) -> list[dict]:
     shown = []
+    added = library.added()
     for turn, answer in enumerate(conversation.answers):
         shown.append({"role": "user", "content": render.question_markdown(answer.question)})
-        shown.append({"role": "assistant", "content": render.answer_markdown(answer, turn)})
+        shown.append({"role": "assistant", "content": render.answer_markdown(answer, turn, added)})
     return shown
+
+
+def refused(question: object, problem: QuestionError) -> Answer:
+    """The answer to a request that cannot be asked, in the form Assistant.ask gives one."""
+    shown = question[:200] if isinstance(question, str) else ""
+    return Answer(shown, "", f"{problem}.", False, error=str(problem))
 
 
 def chat(message: str, conversation: Conversation | None) -> tuple[list[dict], Conversation]:
     """Answer `message` after this session's earlier questions; the chat and the new state."""
     conversation = conversation or Conversation()
-    with library.lock:
-        generation = library.generation
-        if conversation.generation != generation and conversation.answers:
+    if len(conversation.answers) >= MAX_HISTORY:
+        # Shown, not kept: a session's state stays bounded however long it goes on.
+        full = QuestionError(
+            f"this conversation has {len(conversation.answers)} questions, the most one "
+            "conversation keeps; press “New conversation” to go on"
+        )
+        shown = Conversation([*conversation.answers, refused(message, full)])
+        return messages(shown), conversation
+    served = library.current()  # one corpus for the whole request
+    generation = served.generation
+    answers = conversation.answers
+    try:
+        question = check_question_type(message)
+    except QuestionError as problem:
+        answer = refused(message, problem)
+    else:
+        if conversation.generation != generation and answers:
             # The corpus changed since these answers: their sentence rows point into the
             # old index, so the conversation is asked again to read follow-ups correctly.
-            replayed = library.replay([a.question for a in conversation.answers])
-            conversation = Conversation(replayed, generation)
-        answer = library.ask(message or "", conversation.history())
-    answers = [*conversation.answers, answer]
-    updated = Conversation(answers, generation, -1)
+            answers = served.replay([a.question for a in answers])
+        answer = served.ask(question, [a for a in answers if a.error is None])
+    updated = Conversation([*answers, answer], generation, -1)
     return messages(updated), updated
 
 
 def ask(question: str, history: list[str] | None = None) -> dict:
     """One question after the earlier questions of its conversation (oldest first);
-    the JSON object of the chat contract."""
-    previous = library.replay(list(history or []))
-    answer = library.ask(question, [a for a in previous if a.error is None])
-    return answer.to_dict()
+    the JSON object of the chat contract. A history that is not a list of text,
+    or too long, gets an answer with `error` set at once, before any replay."""
+    try:
+        earlier = check_history(history)
+        question = check_question_type(question)
+    except QuestionError as problem:
+        return refused(question, problem).to_dict()
+    served = library.current()  # the history and the question read against one corpus
+    previous = served.replay(earlier)
+    return served.ask(question, [a for a in previous if a.error is None]).to_dict()
 
 
 def shown_answer(conversation: Conversation | None) -> tuple[int, Answer | None]:
@@ -203,8 +236,11 @@ def source_for(conversation: Conversation | None, doc_id: str | None = None):
         fallback = doc_id or (answer.citations[0].doc if answer and answer.citations else None)
         document = library.document(fallback) if fallback else None
         documents = [document or library.assistant.documents()[0]]
-    report = render.answer_report(answer) if answer is not None and answer.error is None else ""
-    return render.source_view(documents, answer, turn), documents[0].id, report
+    added = library.added()
+    report = (
+        render.answer_report(answer, added) if answer is not None and answer.error is None else ""
+    )
+    return render.source_view(documents, answer, turn, added), documents[0].id, report
 
 
 def show_source(conversation: Conversation | None):
@@ -232,11 +268,11 @@ def new_conversation():
 
 
 def document_choices() -> list[tuple[str, str]]:
-    return [(e.title, e.id) for e in library.entries()]
+    return [(f"added · {e.title}" if e.added else e.title, e.id) for e in library.entries()]
 
 
 def removable_choices() -> list[tuple[str, str]]:
-    return [(e.title, e.id) for e in library.entries() if e.added]
+    return [(f"{e.title} ({e.added.file})", e.id) for e in library.entries() if e.added]
 
 
 def shelf(status: str, show: str | None = None):
@@ -260,11 +296,12 @@ def upload(path: str | None, progress=gr.Progress()):  # noqa: B008
     progress(0, desc=f"Adding {name}")
     try:
         data = Path(path).read_bytes()
+    except OSError:
+        return shelf("**Not added:** the upload could not be read; try again.")
+    try:
         document = library.add(name, data, lambda message: progress(None, desc=message))
     except AssistantError as problem:
         return shelf(f"**Not added:** {render.inert(str(problem))}.")
-    except OSError as problem:
-        return shelf(f"**Not added:** the upload could not be read ({render.inert(str(problem))}).")
     sentences = next((e.sentences for e in library.entries() if e.id == document.id), 0)
     status = f"**Added** {render.inert(document.title)} ({sentences} sentences); ask about it now."
     return shelf(status, document.id)
