@@ -1,32 +1,56 @@
 """The Gradio chat UI: ask about the articles and check each answer against its source.
 
-Run `python app.py [--port N] [--corpus DIR] [--index DIR]`; it serves on
-127.0.0.1 only, with no share link and no analytics. The page shows the chat
-on the left and the source text on the right, with the sentences cited by the
-answer highlighted. Two API endpoints serve programs: `/chat` (the chat of this
-client's session) and `/ask` (one question after a list of earlier questions,
-answered with the JSON of the chat contract).
+Run `python app.py [--port N] [--host NAME] [--corpus DIR] [--index DIR]`; it
+serves on 127.0.0.1 only, with no share link and no analytics. The page shows
+the chat on the left and the source text on the right, with the sentences cited
+by the answer highlighted. Two API endpoints serve programs: `/chat` (the chat
+of this client's session) and `/ask` (one question after a list of earlier
+questions, answered with the JSON of the chat contract).
 
 All answering happens in `Assistant.ask`, behind the rules of
 assistant/library.py (bounded requests, uploads indexed while questions go on);
 this file only calls it and renders the result (through assistant/render.py).
+Requests from other sites or under other host names are refused before Gradio
+sees them (assistant/fence.py).
 """
 
 import argparse
+import atexit
 import os
+import shutil
+import socket
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import assistant  # noqa: F401  (first: it turns off onnxruntime's telemetry before any import of it)
+
+# Nothing this app does leaves the machine: Gradio's analytics would post usage.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+# Uploads go to a folder of this process's own, which is the only folder whose
+# files it serves (fence.py) and which goes when it exits. Gradio reads the
+# variable when the Blocks below are built.
+if not os.environ.get("GRADIO_TEMP_DIR"):
+    os.environ["GRADIO_TEMP_DIR"] = tempfile.mkdtemp(prefix="assistant-uploads-")
+    atexit.register(shutil.rmtree, os.environ["GRADIO_TEMP_DIR"], ignore_errors=True)
+UPLOADS = Path(os.environ["GRADIO_TEMP_DIR"])
+# Seconds a file stays in that folder: an upload is indexed and deleted at
+# once, so whatever is older was posted without being added. Every
+# UPLOADS_SWEPT_EVERY seconds what is older is deleted (assistant/uploads.py).
+UPLOADS_KEPT_FOR = int(os.environ.get("ASSISTANT_UPLOADS_KEPT_FOR") or 600)
+UPLOADS_SWEPT_EVERY = max(1, min(60, UPLOADS_KEPT_FOR // 2))
 
 import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
-from assistant import render  # noqa: E402
+from assistant import render, uploads  # noqa: E402
 from assistant.answer import Answer  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.errors import AssistantError, QuestionError  # noqa: E402
 from assistant.export_cache import default_cache_dir  # noqa: E402
+from assistant.fence import Fence, allowed_hosts  # noqa: E402
 from assistant.library import (  # noqa: E402
     MAX_HISTORY,
     Library,
@@ -298,6 +322,8 @@ def upload(path: str | None, progress=gr.Progress()):  # noqa: B008
         data = Path(path).read_bytes()
     except OSError:
         return shelf("**Not added:** the upload could not be read; try again.")
+    finally:
+        uploads.discard(path, UPLOADS)
     try:
         document = library.add(name, data, lambda message: progress(None, desc=message))
     except AssistantError as problem:
@@ -426,24 +452,50 @@ with gr.Blocks(title="Ask the article", analytics_enabled=False) as demo:
         outputs=source,
         api_visibility="private",
     )
-    upload_file.upload(upload, [upload_file], shelf_outputs, api_visibility="private").then(
+    # One change of the corpus at a time waits in Gradio's queue rather than in a
+    # worker thread; questions have their own workers and never wait for it.
+    shelf_queue = dict(api_visibility="private", concurrency_limit=1, concurrency_id="shelf")
+    upload_file.upload(upload, [upload_file], shelf_outputs, **shelf_queue).then(
         lambda: None, None, upload_file, api_visibility="private"
     ).then(**show_picked)
-    drop.click(remove, [removable], shelf_outputs, api_visibility="private").then(**show_picked)
+    drop.click(remove, [removable], shelf_outputs, **shelf_queue).then(**show_picked)
     demo.load(
         initial_source, None, [source, source_doc, documents, removable], api_visibility="private"
     )
     gr.api(ask, api_name="ask")
 
 
+def port_taken(host: str, port: int) -> str:
+    """Why the server cannot listen on host:port ('' when it can)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As the server itself will: a port left in TIME_WAIT by the last run is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as problem:
+        return f"cannot serve on {host}:{port} ({(problem.strerror or str(problem)).lower()})"
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the chat UI on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7860")))
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to serve on (default 127.0.0.1); requests must name it, localhost or "
+        "127.0.0.1; 0.0.0.0 serves every interface under any name",
+    )
     parser.add_argument("--corpus", help="folder of .txt/.md articles (default corpus/)")
     parser.add_argument("--index", help="index folder (default index/)")
     parser.add_argument("--model", help="sentence-transformers model name or path, offline")
     parser.add_argument("--share", action="store_true", help="also open a public share link")
     args = parser.parse_args(argv)
+    problem = port_taken(args.host, args.port)
+    if problem:
+        say(f"error: {problem}; pick another port with --port N (or PORT=N)")
+        return 2
     settings = library.assistant.settings
     if args.corpus or args.index or args.model:
         settings = Settings(
@@ -461,16 +513,29 @@ def main(argv: list[str] | None = None) -> int:
         say(f"error: {problem}")
         return 2
     say(f"{len(entries)} documents, {sum(e.sentences for e in entries)} sentences")
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name="127.0.0.1",
-        server_port=args.port,
-        share=args.share,
-        theme=THEME,
-        css=CSS,
-        head=HEAD,
-        max_file_size="8mb",
-        footer_links=["api"],
-    )
+    if allowed_hosts(args.host, args.share) is None:
+        say("serving under any host name: whoever can reach it can ask and add documents")
+    fence = Middleware(Fence, hosts=allowed_hosts(args.host, args.share), uploads=UPLOADS)
+    uploads.sweep_every(UPLOADS, UPLOADS_SWEPT_EVERY, UPLOADS_KEPT_FOR)
+    try:
+        demo.queue(default_concurrency_limit=4).launch(
+            server_name=args.host,
+            server_port=args.port,
+            share=args.share,
+            theme=THEME,
+            css=CSS,
+            head=HEAD,
+            # Above the article limit, so that a file just over it gets the app's
+            # message with its numbers; Gradio refuses larger ones before writing them.
+            max_file_size=2 * library.max_bytes,
+            footer_links=["api"],
+            app_kwargs={"middleware": [fence]},
+        )
+    except OSError as problem:
+        if "port" not in str(problem).lower():
+            raise
+        say(f"error: port {args.port} is in use; pick another port with --port N (or PORT=N)")
+        return 2
     return 0
 
 
