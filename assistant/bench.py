@@ -19,7 +19,9 @@ machine, so the ratios hold even when the machine is busy:
    approximate index meets the spread of real data; the text for BM25 is the
    SQuAD sentences repeated. Each size runs in its own process, which reports
    its peak memory;
-5. app: seconds from starting app.py to the first answer it serves.
+5. app: seconds from starting app.py to the first answer it serves;
+6. load: the app under 1, 4 and 16 concurrent clients, and questions while an
+   upload is indexed (bench_load.py).
 
 Peak memory is the child's maximum resident set size from /usr/bin/time. This module is not a test:
 it prints figures and checks them against the issue's targets.
@@ -549,6 +551,7 @@ def table(rows: list[Row]) -> str:
 def run(sizes: list[int], repeats: int, sections: set[str]) -> str:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from assistant import bench_load
     from assistant.embedding import SentenceTransformerEmbedder
 
     st_model = SentenceTransformerEmbedder().model
@@ -561,6 +564,7 @@ def run(sizes: list[int], repeats: int, sections: set[str]) -> str:
             ("build", lambda: build(work, st_model)),
             ("scale", lambda: scale(work, sizes, st_model)),
             ("app", lambda: app_start(work)),
+            ("load", lambda: bench_load.rows(work)),
         ]
         for key, step in steps:
             if key in sections:

@@ -140,7 +140,8 @@ def cmd_bench(args) -> int:
     from assistant.bench import run
 
     sizes = [int(float(s)) for s in args.sizes.split(",") if s]
-    sections = set(args.only.split(",")) if args.only else {"cold", "warm", "build", "scale", "app"}
+    every = {"cold", "warm", "build", "scale", "app", "load"}
+    sections = set(args.only.split(",")) if args.only else every
     if args.quick:
         sizes = [s for s in sizes if s <= 100_000]
     print(run(sizes, 1 if args.quick else 3, sections))
@@ -178,7 +179,7 @@ def parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="measure speed; prints one table (takes minutes)")
     bench.add_argument("--sizes", default="1e4,1e5,1e6", help="synthetic corpus sizes (comma list)")
     bench.add_argument("--quick", action="store_true", help="one cold run each, sizes up to 100k")
-    bench.add_argument("--only", default="", help="sections: cold,warm,build,scale,app")
+    bench.add_argument("--only", default="", help="sections: cold,warm,build,scale,app,load")
     bench.set_defaults(run=cmd_bench)
     return top
 
