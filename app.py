@@ -204,7 +204,7 @@ def chat(message: str, conversation: Conversation | None) -> tuple[list[dict], C
         # Shown, not kept: a session's state stays bounded however long it goes on.
         full = QuestionError(
             f"this conversation has {len(conversation.answers)} questions, the most one "
-            "conversation keeps; press “New conversation” to go on"
+            "conversation keeps; start a new conversation to go on"
         )
         shown = Conversation([*conversation.answers, refused(message, full)])
         return messages(shown), conversation
