@@ -12,7 +12,9 @@ while an upload is indexed, each figure beside its single-client reference.
 
 Clients are closed-loop (each sends its next question when its reply comes),
 so at 16 clients the app is never idle: the 16-client latency is bounded
-below by about 16 / cores times a reply's work. This module is not a test.
+below by about 16 / cores times a reply's work. A last run has the 16
+clients wait READING seconds after each reply, as people reading it would.
+This module is not a test.
 """
 
 import os
@@ -29,6 +31,7 @@ from assistant.bench import QUESTION, ROOT, Row, environment, pct, shipped_index
 
 CLIENTS = (1, 4, 16)
 ROUNDS = 4  # conversations per client per run: 16 clients ask about 160 questions
+READING = 2.0  # seconds a client of the last run waits after each reply, as a reader would
 UPLOAD_SENTENCES = 2_000
 
 
@@ -67,6 +70,8 @@ def clients(work: Path) -> list[Row]:
         for n in CLIENTS:
             runs[n] = load.drive(port, n, ROUNDS, wanted)
             memory.append(load.resident(app.pid))
+        reading = load.drive(port, CLIENTS[-1], 2, wanted, pause=READING)
+        memory.append(load.resident(app.pid))
     finally:
         app.terminate()
         app.wait(timeout=15)
@@ -86,8 +91,20 @@ def clients(work: Path) -> list[Row]:
                 verdict(ratio <= 10) if n == 16 else "",
             )
         )
-    errors = sum(len(r.errors) for r in runs.values())
-    crossed = sum(len(r.crossed) for r in runs.values())
+    n = CLIENTS[-1]
+    rows.append(
+        Row(
+            "6 load",
+            f"{n} clients reading {READING:.0f} s after each reply: reply p50 / p95 "
+            f"(ms, {len(reading.latencies)} replies)",
+            f"{reading.p50:.0f} / {reading.p95:.0f}",
+            f"{lone:.0f} 1-client p50",
+            f"{reading.p95 / lone:.1f}x p95",
+        )
+    )
+    everything = [*runs.values(), reading]
+    errors = sum(len(r.errors) for r in everything)
+    crossed = sum(len(r.crossed) for r in everything)
     rows.append(
         Row(
             "6 load",

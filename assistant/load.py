@@ -142,8 +142,11 @@ def expected(port: int) -> tuple[list[list[str]], list[list[str]]]:
     return chats, asks
 
 
-def converse(port: int, number: int, rounds: int, wanted, load: Load, lock, deadline) -> None:
-    """One client's share of the run: `rounds` conversations, checked reply by reply."""
+def converse(
+    port: int, number: int, rounds: int, wanted, load: Load, lock, deadline, pause: float
+) -> None:
+    """One client's share of the run: `rounds` conversations, checked reply by reply,
+    `pause` seconds between a reply and the next question."""
     chats, asks = wanted
     try:
         session = Session(port)
@@ -176,17 +179,21 @@ def converse(port: int, number: int, rounds: int, wanted, load: Load, lock, dead
                 load.latencies.append(elapsed)
                 if not right:
                     load.crossed.append(f"client {number}, conversation {which}, turn {turn}")
+            time.sleep(pause)
     session.close()
 
 
-def drive(port: int, clients: int, rounds: int, wanted, seconds: float = 120.0) -> Load:
-    """`clients` concurrent sessions, each holding `rounds` conversations, for at most `seconds`."""
+def drive(
+    port: int, clients: int, rounds: int, wanted, seconds: float = 120.0, pause: float = 0.0
+) -> Load:
+    """`clients` concurrent sessions, each holding `rounds` conversations, for at most
+    `seconds`; with `pause`, each waits that long after a reply, as a person reading it would."""
     load, lock = Load(clients), threading.Lock()
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
             target=converse,
-            args=(port, n, rounds, wanted, load, lock, deadline),
+            args=(port, n, rounds, wanted, load, lock, deadline, pause),
             daemon=True,
         )
         for n in range(clients)

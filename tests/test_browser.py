@@ -259,9 +259,7 @@ def test_hostile_upload_fetches_nothing_runs_nothing_and_is_marked_as_added(
 
     page.get_by_role("tab", name="Source").click()
     ask(page, "When was the beacon on Cape Vrata relit?", 0)
-    assert "relit in June" in " ".join(
-        page.locator("#source-panel mark.cited").all_inner_texts()
-    )
+    assert "relit in June" in " ".join(page.locator("#source-panel mark.cited").all_inner_texts())
     bot(page, 0).locator("summary").first.click()
     assert "added from beacon.md on" in bot(page, 0).inner_text()
     assert "added from beacon.md on" in page.locator("#source-panel .added-mark").first.inner_text()
