@@ -41,12 +41,13 @@ from assistant.errors import CorpusError, QuestionError
 from assistant.store import Progress
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a long news article is ~50 KB; 2 MB leaves ample room
-# A long article has a few hundred sentences. Indexing takes about 7 ms a
-# sentence on two cores, so this bounds an upload's indexing at about half a minute.
+# A long article has a few hundred sentences. Indexing takes about 6 ms a
+# sentence (with its passages) on two idle cores, so this bounds an upload's
+# indexing at about half a minute there.
 MAX_UPLOAD_SENTENCES = 5_000
-# A history is replayed question by question on every /ask call (about 12 ms
-# each on two cores, more as it grows), so it is capped; real conversations
-# are a handful of questions.
+# A history is replayed question by question on every /ask call (12 ms a
+# question at 100 questions on two busy cores, more as it grows), so it is
+# capped; real conversations are a handful of questions.
 MAX_HISTORY = 50
 MAX_HISTORY_CHARACTERS = 20_000
 WARM_UP = "What is this article about?"  # asked of a fresh index before it serves anyone
