@@ -18,6 +18,7 @@ import argparse
 import atexit
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -32,10 +33,19 @@ os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 # Uploads go to a folder of this process's own, which is the only folder whose
 # files it serves (fence.py) and which goes when it exits. Gradio reads the
 # variable when the Blocks below are built.
-if not os.environ.get("GRADIO_TEMP_DIR"):
+OWN_UPLOADS = not os.environ.get("GRADIO_TEMP_DIR")
+if OWN_UPLOADS:
     os.environ["GRADIO_TEMP_DIR"] = tempfile.mkdtemp(prefix="assistant-uploads-")
-    atexit.register(shutil.rmtree, os.environ["GRADIO_TEMP_DIR"], ignore_errors=True)
 UPLOADS = Path(os.environ["GRADIO_TEMP_DIR"])
+
+
+def forget_uploads() -> None:
+    """Remove the upload folder, when this process made it."""
+    if OWN_UPLOADS:
+        shutil.rmtree(UPLOADS, ignore_errors=True)
+
+
+atexit.register(forget_uploads)
 # Seconds a file stays in that folder: an upload is indexed and deleted at
 # once, so whatever is older was posted without being added. Every
 # UPLOADS_SWEPT_EVERY seconds what is older is deleted (assistant/uploads.py).
@@ -478,6 +488,13 @@ def port_taken(host: str, port: int) -> str:
     return ""
 
 
+def interrupt(*_) -> None:
+    """SIGTERM (a service manager's stop, a test's terminate) ends the app as Ctrl-C
+    does, so that the server closes and the upload folder is removed; left to its
+    default, SIGTERM would end the process at once and leave the folder behind."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the chat UI on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7860")))
@@ -517,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         say("serving under any host name: whoever can reach it can ask and add documents")
     fence = Middleware(Fence, hosts=allowed_hosts(args.host, args.share), uploads=UPLOADS)
     uploads.sweep_every(UPLOADS, UPLOADS_SWEPT_EVERY, UPLOADS_KEPT_FOR)
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         demo.queue(default_concurrency_limit=4).launch(
             server_name=args.host,
@@ -536,6 +554,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         say(f"error: port {args.port} is in use; pick another port with --port N (or PORT=N)")
         return 2
+    finally:
+        # At once, not only at exit: the interpreter's exit can still wait on threads.
+        forget_uploads()
     return 0
 
 

@@ -1,6 +1,6 @@
 """Nothing leaves the machine: the app, traced with strace from its start through a
-hundred questions, connects and sends only on loopback, and onnxruntime keeps no
-telemetry files in the home folder."""
+hundred questions, connects and sends only on loopback, onnxruntime keeps no
+telemetry files in the home folder, and the app's upload folder goes when it stops."""
 
 import ipaddress
 import os
@@ -84,8 +84,11 @@ def test_app_start_and_a_hundred_questions_send_nothing_off_the_machine(app_serv
     shutil.copytree(app_server.corpus.parent / "index", tmp_path / "index")
     port = free_port()
     trace = tmp_path / "trace.txt"
+    temporary = tmp_path / "tmp"  # where the app makes its upload folder
+    temporary.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "GRADIO_TEMP_DIR")}
-    env |= {"HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env |= {"HOME": str(home), "TMPDIR": str(temporary)}
+    env |= {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     command = [
         STRACE, "-f", "-qq", "-e", "signal=none", "-e", "trace=connect,sendto,sendmsg,sendmmsg",
         "-o", str(trace), sys.executable, "app.py", "--port", str(port),
@@ -112,3 +115,5 @@ def test_app_start_and_a_hundred_questions_send_nothing_off_the_machine(app_serv
     assert offending(trace.read_text()) == []
     assert not (home / ".cache" / "Microsoft").exists()
     assert not any(Path(home).rglob("*onnxruntime*"))
+    # Stopped with SIGTERM, the app removed its upload folder.
+    assert not [p.name for p in temporary.iterdir() if p.name.startswith("assistant-uploads-")]
