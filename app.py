@@ -1,32 +1,72 @@
 """The Gradio chat UI: ask about the articles and check each answer against its source.
 
-Run `python app.py [--port N] [--corpus DIR] [--index DIR]`; it serves on
-127.0.0.1 only, with no share link and no analytics. The page shows the chat
-on the left and the source text on the right, with the sentences cited by the
-answer highlighted. Two API endpoints serve programs: `/chat` (the chat of this
-client's session) and `/ask` (one question after a list of earlier questions,
-answered with the JSON of the chat contract).
+Run `python app.py [--port N] [--host NAME] [--corpus DIR] [--index DIR]`; it
+serves on 127.0.0.1 only, with no share link and no analytics. The page shows
+the chat on the left and the source text on the right, with the sentences cited
+by the answer highlighted. Two API endpoints serve programs: `/chat` (the chat
+of this client's session) and `/ask` (one question after a list of earlier
+questions, answered with the JSON of the chat contract).
 
-All answering happens in `Assistant.ask`; this file only calls it and renders
-the result (through assistant/render.py).
+All answering happens in `Assistant.ask`, behind the rules of
+assistant/library.py (bounded requests, uploads indexed while questions go on);
+this file only calls it and renders the result (through assistant/render.py).
+Requests from other sites or under other host names are refused before Gradio
+sees them (assistant/fence.py).
 """
 
 import argparse
+import atexit
 import os
+import shutil
+import signal
+import socket
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import assistant  # noqa: F401  (first: it turns off onnxruntime's telemetry before any import of it)
+
+# Nothing this app does leaves the machine: Gradio's analytics would post usage.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+# Uploads go to a folder of this process's own, which is the only folder whose
+# files it serves (fence.py) and which goes when it exits. Gradio reads the
+# variable when the Blocks below are built.
+OWN_UPLOADS = not os.environ.get("GRADIO_TEMP_DIR")
+if OWN_UPLOADS:
+    os.environ["GRADIO_TEMP_DIR"] = tempfile.mkdtemp(prefix="assistant-uploads-")
+UPLOADS = Path(os.environ["GRADIO_TEMP_DIR"])
+
+
+def forget_uploads() -> None:
+    """Remove the upload folder, when this process made it."""
+    if OWN_UPLOADS:
+        shutil.rmtree(UPLOADS, ignore_errors=True)
+
+
+atexit.register(forget_uploads)
+# Seconds a file stays in that folder: an upload is indexed and deleted at
+# once, so whatever is older was posted without being added. Every
+# UPLOADS_SWEPT_EVERY seconds what is older is deleted (assistant/uploads.py).
+UPLOADS_KEPT_FOR = int(os.environ.get("ASSISTANT_UPLOADS_KEPT_FOR") or 600)
+UPLOADS_SWEPT_EVERY = max(1, min(60, UPLOADS_KEPT_FOR // 2))
 
 import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
-from assistant import render  # noqa: E402
+from assistant import render, uploads  # noqa: E402
 from assistant.answer import Answer  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
-from assistant.errors import AssistantError  # noqa: E402
+from assistant.errors import AssistantError, QuestionError  # noqa: E402
 from assistant.export_cache import default_cache_dir  # noqa: E402
-from assistant.library import Library  # noqa: E402
+from assistant.fence import Fence, allowed_hosts  # noqa: E402
+from assistant.library import (  # noqa: E402
+    MAX_HISTORY,
+    Library,
+    check_history,
+    check_question_type,
+)
 from assistant.settings import Settings  # noqa: E402
 
 EXAMPLES = [
@@ -41,6 +81,8 @@ CSS = """
 .source-text { white-space: pre-wrap; }
 .source-title { margin: 0.8em 0 0.3em; }
 .source-title small { font-weight: normal; opacity: 0.7; }
+.added-mark { margin-left: 0.6em; padding: 0 6px; border-radius: 4px; background: #fee2e2;
+  color: #991b1b; font-size: 0.75rem; font-weight: normal; }
 .source-note { font-size: 0.85rem; opacity: 0.8; margin: 0 0 0.3em; }
 .source-rows { margin: 0 0 0.6em; padding-left: 1.2em; font-size: 0.85rem; }
 .source-row { cursor: pointer; }
@@ -152,34 +194,59 @@ class Conversation:
 
 def messages(conversation: Conversation) -> list[dict]:
     shown = []
+    added = library.added()
     for turn, answer in enumerate(conversation.answers):
         shown.append({"role": "user", "content": render.question_markdown(answer.question)})
-        shown.append({"role": "assistant", "content": render.answer_markdown(answer, turn)})
+        shown.append({"role": "assistant", "content": render.answer_markdown(answer, turn, added)})
     return shown
+
+
+def refused(question: object, problem: QuestionError) -> Answer:
+    """The answer to a request that cannot be asked, in the form Assistant.ask gives one."""
+    shown = question[:200] if isinstance(question, str) else ""
+    return Answer(shown, "", f"{problem}.", False, error=str(problem))
 
 
 def chat(message: str, conversation: Conversation | None) -> tuple[list[dict], Conversation]:
     """Answer `message` after this session's earlier questions; the chat and the new state."""
     conversation = conversation or Conversation()
-    with library.lock:
-        generation = library.generation
-        if conversation.generation != generation and conversation.answers:
+    if len(conversation.answers) >= MAX_HISTORY:
+        # Shown, not kept: a session's state stays bounded however long it goes on.
+        full = QuestionError(
+            f"this conversation has {len(conversation.answers)} questions, the most one "
+            "conversation keeps; start a new conversation to go on"
+        )
+        shown = Conversation([*conversation.answers, refused(message, full)])
+        return messages(shown), conversation
+    served = library.current()  # one corpus for the whole request
+    generation = served.generation
+    answers = conversation.answers
+    try:
+        question = check_question_type(message)
+    except QuestionError as problem:
+        answer = refused(message, problem)
+    else:
+        if conversation.generation != generation and answers:
             # The corpus changed since these answers: their sentence rows point into the
             # old index, so the conversation is asked again to read follow-ups correctly.
-            replayed = library.replay([a.question for a in conversation.answers])
-            conversation = Conversation(replayed, generation)
-        answer = library.ask(message or "", conversation.history())
-    answers = [*conversation.answers, answer]
-    updated = Conversation(answers, generation, -1)
+            answers = served.replay([a.question for a in answers])
+        answer = served.ask(question, [a for a in answers if a.error is None])
+    updated = Conversation([*answers, answer], generation, -1)
     return messages(updated), updated
 
 
 def ask(question: str, history: list[str] | None = None) -> dict:
     """One question after the earlier questions of its conversation (oldest first);
-    the JSON object of the chat contract."""
-    previous = library.replay(list(history or []))
-    answer = library.ask(question, [a for a in previous if a.error is None])
-    return answer.to_dict()
+    the JSON object of the chat contract. A history that is not a list of text,
+    or too long, gets an answer with `error` set at once, before any replay."""
+    try:
+        earlier = check_history(history)
+        question = check_question_type(question)
+    except QuestionError as problem:
+        return refused(question, problem).to_dict()
+    served = library.current()  # the history and the question read against one corpus
+    previous = served.replay(earlier)
+    return served.ask(question, [a for a in previous if a.error is None]).to_dict()
 
 
 def shown_answer(conversation: Conversation | None) -> tuple[int, Answer | None]:
@@ -203,8 +270,11 @@ def source_for(conversation: Conversation | None, doc_id: str | None = None):
         fallback = doc_id or (answer.citations[0].doc if answer and answer.citations else None)
         document = library.document(fallback) if fallback else None
         documents = [document or library.assistant.documents()[0]]
-    report = render.answer_report(answer) if answer is not None and answer.error is None else ""
-    return render.source_view(documents, answer, turn), documents[0].id, report
+    added = library.added()
+    report = (
+        render.answer_report(answer, added) if answer is not None and answer.error is None else ""
+    )
+    return render.source_view(documents, answer, turn, added), documents[0].id, report
 
 
 def show_source(conversation: Conversation | None):
@@ -232,11 +302,11 @@ def new_conversation():
 
 
 def document_choices() -> list[tuple[str, str]]:
-    return [(e.title, e.id) for e in library.entries()]
+    return [(f"added · {e.title}" if e.added else e.title, e.id) for e in library.entries()]
 
 
 def removable_choices() -> list[tuple[str, str]]:
-    return [(e.title, e.id) for e in library.entries() if e.added]
+    return [(f"{e.title} ({e.added.file})", e.id) for e in library.entries() if e.added]
 
 
 def shelf(status: str, show: str | None = None):
@@ -260,11 +330,14 @@ def upload(path: str | None, progress=gr.Progress()):  # noqa: B008
     progress(0, desc=f"Adding {name}")
     try:
         data = Path(path).read_bytes()
+    except OSError:
+        return shelf("**Not added:** the upload could not be read; try again.")
+    finally:
+        uploads.discard(path, UPLOADS)
+    try:
         document = library.add(name, data, lambda message: progress(None, desc=message))
     except AssistantError as problem:
         return shelf(f"**Not added:** {render.inert(str(problem))}.")
-    except OSError as problem:
-        return shelf(f"**Not added:** the upload could not be read ({render.inert(str(problem))}).")
     sentences = next((e.sentences for e in library.entries() if e.id == document.id), 0)
     status = f"**Added** {render.inert(document.title)} ({sentences} sentences); ask about it now."
     return shelf(status, document.id)
@@ -389,24 +462,57 @@ with gr.Blocks(title="Ask the article", analytics_enabled=False) as demo:
         outputs=source,
         api_visibility="private",
     )
-    upload_file.upload(upload, [upload_file], shelf_outputs, api_visibility="private").then(
+    # One change of the corpus at a time waits in Gradio's queue rather than in a
+    # worker thread; questions have their own workers and never wait for it.
+    shelf_queue = dict(api_visibility="private", concurrency_limit=1, concurrency_id="shelf")
+    upload_file.upload(upload, [upload_file], shelf_outputs, **shelf_queue).then(
         lambda: None, None, upload_file, api_visibility="private"
     ).then(**show_picked)
-    drop.click(remove, [removable], shelf_outputs, api_visibility="private").then(**show_picked)
+    drop.click(remove, [removable], shelf_outputs, **shelf_queue).then(**show_picked)
     demo.load(
         initial_source, None, [source, source_doc, documents, removable], api_visibility="private"
     )
     gr.api(ask, api_name="ask")
 
 
+def port_taken(host: str, port: int) -> str:
+    """Why the server cannot listen on host:port ('' when it can)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As the server itself will: a port left in TIME_WAIT by the last run is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as problem:
+        return f"cannot serve on {host}:{port} ({(problem.strerror or str(problem)).lower()})"
+    return ""
+
+
+def interrupt(*_) -> None:
+    """SIGTERM (a service manager's stop, a test's terminate) ends the app as Ctrl-C
+    does, so that the server closes and the upload folder is removed; left to its
+    default, SIGTERM would end the process at once and leave the folder behind."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the chat UI on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7860")))
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to serve on (default 127.0.0.1); requests must name it, localhost or "
+        "127.0.0.1; 0.0.0.0 serves every interface under any name",
+    )
     parser.add_argument("--corpus", help="folder of .txt/.md articles (default corpus/)")
     parser.add_argument("--index", help="index folder (default index/)")
     parser.add_argument("--model", help="sentence-transformers model name or path, offline")
     parser.add_argument("--share", action="store_true", help="also open a public share link")
     args = parser.parse_args(argv)
+    problem = port_taken(args.host, args.port)
+    if problem:
+        say(f"error: {problem}; pick another port with --port N (or PORT=N)")
+        return 2
     settings = library.assistant.settings
     if args.corpus or args.index or args.model:
         settings = Settings(
@@ -424,16 +530,33 @@ def main(argv: list[str] | None = None) -> int:
         say(f"error: {problem}")
         return 2
     say(f"{len(entries)} documents, {sum(e.sentences for e in entries)} sentences")
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name="127.0.0.1",
-        server_port=args.port,
-        share=args.share,
-        theme=THEME,
-        css=CSS,
-        head=HEAD,
-        max_file_size="8mb",
-        footer_links=["api"],
-    )
+    if allowed_hosts(args.host, args.share) is None:
+        say("serving under any host name: whoever can reach it can ask and add documents")
+    fence = Middleware(Fence, hosts=allowed_hosts(args.host, args.share), uploads=UPLOADS)
+    uploads.sweep_every(UPLOADS, UPLOADS_SWEPT_EVERY, UPLOADS_KEPT_FOR)
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        demo.queue(default_concurrency_limit=4).launch(
+            server_name=args.host,
+            server_port=args.port,
+            share=args.share,
+            theme=THEME,
+            css=CSS,
+            head=HEAD,
+            # Above the article limit, so that a file just over it gets the app's
+            # message with its numbers; Gradio refuses larger ones before writing them.
+            max_file_size=2 * library.max_bytes,
+            footer_links=["api"],
+            app_kwargs={"middleware": [fence]},
+        )
+    except OSError as problem:
+        if "port" not in str(problem).lower():
+            raise
+        say(f"error: port {args.port} is in use; pick another port with --port N (or PORT=N)")
+        return 2
+    finally:
+        # At once, not only at exit: the interpreter's exit can still wait on threads.
+        forget_uploads()
     return 0
 
 

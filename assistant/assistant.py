@@ -12,6 +12,7 @@ asks for; answer.py writes them out. The index and the scorer open lazily on
 the first question, so constructing an Assistant is cheap and only validates.
 """
 
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from assistant.scorer import AnswerScorer, Candidate
 from assistant.scorer import Question as ScorerQuestion
 from assistant.select import Selector, ranked
 from assistant.settings import Settings
+from assistant.staging import build_changed
 from assistant.store import Index, Progress, build_index, open_index, quiet
 
 
@@ -215,42 +217,69 @@ class Assistant:
     def add_document(self, name: str, data: bytes, progress: Progress | None = None) -> Document:
         """Save an uploaded article into the corpus folder and index it.
 
-        The file name is reduced to its last component and a safe character set,
-        so "../../x.txt" cannot write outside the folder. Same content as an
-        existing document raises CorpusError instead of indexing it twice.
+        The file name is reduced by `corpus_name`, so "../../x.txt" cannot write
+        outside the folder. Same content as an existing document raises
+        CorpusError instead of indexing it twice. The corpus is indexed on a
+        copy (staging.py) and this Assistant switches to the new index only
+        when it is built, so a failed build changes nothing.
         """
-        safe = re.sub(r"[^\w.-]+", "-", Path(name.replace("\\", "/")).name).strip(".-")
-        if Path(safe).suffix.lower() not in (".txt", ".md"):
-            raise CorpusError(f"{name}: only .txt and .md files can be added")
-        parse_document(safe, data)  # refuse a bad file before anything is written
-        folder = self.settings.corpus_dir
-        existing = corpus_files(folder)
-        for path in existing:
+        target = corpus_name(name, self.settings.corpus_dir)
+        parse_document(target, data)  # refuse a bad file before anything is written
+        for path in corpus_files(self.settings.corpus_dir):
             if path.read_bytes() == data:
                 raise CorpusError(f"{name} has the same content as {path.name}; not added again")
-        # Document ids are file stems, so the new stem must be unused.
-        taken = {p.stem for p in existing}
-        stem, suffix = Path(safe).stem, Path(safe).suffix
-        counter = 2
-        while stem in taken:
-            stem = f"{Path(safe).stem}-{counter}"
-            counter += 1
-        target = folder / f"{stem}{suffix}"
-        target.write_bytes(data)
-        try:
-            index = self.reindex(progress)
-        except Exception:
-            target.unlink(missing_ok=True)
-            raise
-        return next(d for d in index.documents if d.path == target.name)
+
+        def put(corpus: Path) -> None:
+            temporary = corpus / f".{target}.tmp-{os.getpid()}"
+            temporary.write_bytes(data)
+            os.replace(temporary, corpus / target)
+
+        index = build_changed(self.settings, self.embedder, put, progress or self.progress)
+        self.use(index)
+        return next(d for d in index.documents if d.path == target)
 
     def remove_document(self, doc_id: str, progress: Progress | None = None) -> None:
-        """Delete an article from the corpus folder and re-index; the last one stays."""
+        """Delete an article from the corpus folder and re-index; the last one stays.
+
+        Indexed on a copy first, as in add_document."""
         paths = corpus_files(self.settings.corpus_dir)
         match = [p for p in paths if p.stem == doc_id]
         if not match:
             raise CorpusError(f"no document {doc_id!r} in {self.settings.corpus_dir}")
         if len(paths) == 1:
             raise CorpusError("the corpus needs at least one document; add another first")
-        match[0].unlink()
-        self.reindex(progress)
+        name = match[0].name
+        self.use(
+            build_changed(
+                self.settings,
+                self.embedder,
+                lambda corpus: (corpus / name).unlink(missing_ok=True),
+                progress or self.progress,
+            )
+        )
+
+
+def safe_name(name: str) -> str:
+    """An uploaded file's name reduced to its last component and a safe character set,
+    or CorpusError when it is not a .txt or .md file.
+
+    >>> safe_name("../../My notes (v2).md")
+    'My-notes-v2-.md'
+    """
+    safe = re.sub(r"[^\w.-]+", "-", Path(name.replace("\\", "/")).name).strip(".-")
+    if Path(safe).suffix.lower() not in (".txt", ".md"):
+        raise CorpusError(f"{name}: only .txt and .md files can be added")
+    return safe
+
+
+def corpus_name(name: str, folder: Path) -> str:
+    """The file name an upload gets in the corpus folder: `safe_name`, with a number
+    added to its stem when another article has that stem, since ids are stems."""
+    safe = safe_name(name)
+    taken = {p.stem for p in corpus_files(folder)}
+    stem, suffix = Path(safe).stem, Path(safe).suffix
+    counter = 2
+    while stem in taken:
+        stem = f"{Path(safe).stem}-{counter}"
+        counter += 1
+    return f"{stem}{suffix}"

@@ -6,13 +6,19 @@ and highlights are placed by the citations' character offsets; for chat
 markdown, `inert` escapes the characters that could open a tag, a link or an
 image. The only markup is the one written here.
 
+An article added through the app is marked as added, with its file name and
+when, wherever it is named: in each citation, in the source view, in the
+exported report and in the document list. `added` maps such an article's id
+to its record (Library.added()); every other article came with the corpus.
+
 This module neither searches nor answers; it only formats an `Answer`.
 """
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from assistant.added import Added
 from assistant.answer import Answer, Citation
 from assistant.corpus import Document
 from assistant.library import Entry
@@ -50,11 +56,19 @@ def question_markdown(question: str) -> str:
     return inert(shown)
 
 
-def source_line(c: Citation) -> str:
-    return f"{c.title}, paragraph {c.paragraph}, sentence {c.sentence}"
+def source_line(c: Citation, added: Mapping[str, Added] | None = None) -> str:
+    """Where a cited sentence is, its article marked when it was added through the app.
+
+    >>> c = Citation(1, "bridge", "Bridge", 2, 5, 0, 9, 0.5, "It opens.")
+    >>> source_line(c, {"bridge": Added("bridge.md", "2026-03-01T09:30:00+00:00")})
+    'Bridge (added from bridge.md on 2026-03-01 09:30 UTC), paragraph 2, sentence 5'
+    """
+    record = (added or {}).get(c.doc)
+    origin = f" ({record.label()})" if record else ""
+    return f"{c.title}{origin}, paragraph {c.paragraph}, sentence {c.sentence}"
 
 
-def answer_markdown(answer: Answer, turn: int) -> str:
+def answer_markdown(answer: Answer, turn: int, added: Mapping[str, Added] | None = None) -> str:
     """The chat bubble: searched-for note, the answer with linked markers, and its sources.
 
     A refusal is a plain statement: its markers are not links and its closest
@@ -76,14 +90,14 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         rows = []
         for c in answer.citations:
             marker = f"[\\[{c.n}\\]](#cite-{turn}-{c.n})" if answer.found else f"\\[{c.n}\\]"
-            rows.append(f"- {marker} *{inert(source_line(c))}*: “{inert(c.text)}”")
+            rows.append(f"- {marker} *{inert(source_line(c, added))}*: “{inert(c.text)}”")
         parts.append(
             f"<details><summary>{label}</summary>\n\n" + "\n".join(rows) + "\n\n</details>"
         )
     return "\n\n".join(parts)
 
 
-def answer_report(answer: Answer) -> str:
+def answer_report(answer: Answer, added: Mapping[str, Added] | None = None) -> str:
     """The answer as a markdown section to paste into a report: question, answer, quoted sources."""
     lines = [f"## {answer.question}", ""]
     if differs(answer.question, answer.query):
@@ -93,7 +107,8 @@ def answer_report(answer: Answer) -> str:
         lines += ["### Sources" if answer.found else "### Closest passage (not an answer)", ""]
         for c in answer.citations:
             lines += [
-                f"[{c.n}] {source_line(c)} (document `{c.doc}`, characters {c.start}-{c.end}):",
+                f"[{c.n}] {source_line(c, added)} (document `{c.doc}`, "
+                f"characters {c.start}-{c.end}):",
                 "",
                 f"> {c.text}",
                 "",
@@ -127,7 +142,12 @@ def highlighted(document: Document, citations: Sequence[Citation], turn: int) ->
     return "".join(out)
 
 
-def source_view(documents: Sequence[Document], answer: Answer | None, turn: int) -> str:
+def source_view(
+    documents: Sequence[Document],
+    answer: Answer | None,
+    turn: int,
+    added: Mapping[str, Added] | None = None,
+) -> str:
     """The source panel: the answer's cited sentences as clickable rows, then each document.
 
     Only a found answer is highlighted; a refusal's closest passage is not.
@@ -143,7 +163,7 @@ def source_view(documents: Sequence[Document], answer: Answer | None, turn: int)
                 parts.append(
                     f'<li class="source-row" data-cite="{c.n}" data-turn="{turn}" '
                     'title="Show in the text">'
-                    f"<b>[{c.n}]</b> {html.escape(source_line(c))}</li>"
+                    f"<b>[{c.n}]</b> {html.escape(source_line(c, added))}</li>"
                 )
             parts.append("</ol>")
         elif not answer.found:
@@ -153,19 +173,26 @@ def source_view(documents: Sequence[Document], answer: Answer | None, turn: int)
             )
     for document in documents:
         date = f" · {html.escape(document.date)}" if document.date else ""
+        record = (added or {}).get(document.id)
+        origin = f'<span class="added-mark">{html.escape(record.label())}</span>' if record else ""
         parts.append(
-            f'<h3 class="source-title">{html.escape(document.title)}<small>{date}</small></h3>'
+            f'<h3 class="source-title">{html.escape(document.title)}<small>{date}</small>'
+            f"{origin}</h3>"
             f'<div class="source-text">{highlighted(document, cited, turn)}</div>'
         )
     parts.append("</div>")
     return "".join(parts)
 
 
+def origin_cell(entry: Entry) -> str:
+    return html.escape(entry.added.label()) if entry.added else "shipped"
+
+
 def document_table(entries: Sequence[Entry]) -> str:
     """The document list as an HTML table: title, date, sentences, origin."""
     rows = "".join(
         f"<tr><td>{html.escape(e.title)}</td><td>{html.escape(e.date or '—')}</td>"
-        f"<td>{e.sentences}</td><td>{'added' if e.added else 'shipped'}</td></tr>"
+        f"<td>{e.sentences}</td><td>{origin_cell(e)}</td></tr>"
         for e in entries
     )
     return (

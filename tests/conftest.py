@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -20,6 +21,9 @@ SHARED = ROOT.parent / "shared"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# gradio_client in the tests sends its telemetry unless told not to.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+UPLOADS_KEPT_FOR = 4  # seconds the test app keeps an upload nobody added
 
 
 class FakeEmbedder:
@@ -41,11 +45,11 @@ class FakeEmbedder:
         rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, text in enumerate(texts):
             for token in tokenize(text) or ["<empty>"]:
-                rows[i] += self.word(token)
+                rows[i] += self.one_hot(token)
         rows /= np.linalg.norm(rows, axis=1, keepdims=True)
         return rows
 
-    def word(self, token: str) -> np.ndarray:
+    def one_hot(self, token: str) -> np.ndarray:
         vector = np.zeros(self.dimension, dtype=np.float32)
         vector[self.slot(token)] = 1.0
         return vector
@@ -59,7 +63,7 @@ class FakeEmbedder:
         for text in texts:
             words = tokenize(text) or ["<empty>"]
             ids = np.array([self.slot(w) + 1000 for w in words], dtype=np.int32)
-            tokens.append(Tokens(np.stack([self.word(w) for w in words]), ids))
+            tokens.append(Tokens(np.stack([self.one_hot(w) for w in words]), ids))
         return self.encode(texts), tokens
 
 
@@ -133,12 +137,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server(NamedTuple):
+    url: str
+    corpus: Path
+    uploads: Path  # the app's upload folder (GRADIO_TEMP_DIR)
+    process: subprocess.Popen
+    log: Path
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     """app.py launched as a subprocess on a free port, on a copy of the shipped corpus.
 
-    Yields (url, corpus folder). Shared by the API and browser tests: starting it
-    loads the real model once.
+    Yields a Server (url, corpus folder, ...). Shared by the API, load and browser
+    tests: starting it loads the real model once. It keeps an upload nobody added
+    for UPLOADS_KEPT_FOR seconds only, so that a test can see it go.
     """
     import time
     import urllib.request
@@ -146,9 +159,18 @@ def app_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app")
     corpus = folder / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
+    uploads = folder / "uploads"
+    uploads.mkdir()
     port = free_port()
     log = (folder / "app.log").open("w")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PORT": str(port)}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PORT": str(port),
+        "GRADIO_TEMP_DIR": str(uploads),
+        "ASSISTANT_UPLOADS_KEPT_FOR": str(UPLOADS_KEPT_FOR),
+    }
     process = subprocess.Popen(
         [sys.executable, "app.py", "--corpus", str(corpus), "--index", str(folder / "index")],
         cwd=ROOT,
@@ -173,7 +195,7 @@ def app_server(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"app.py did not answer on {url}:\n{(folder / 'app.log').read_text()}")
             time.sleep(0.25)
-        yield url, corpus
+        yield Server(url, corpus, uploads, process, folder / "app.log")
     finally:
         process.terminate()
         try:

@@ -40,6 +40,23 @@ HOSTILE = (
 )
 
 
+# Every way a document could make the page run code or fetch from elsewhere.
+BEACON = (
+    '# Beacon <img src="http://evil.example/title.png" onerror="window.__pwned=\'title\'">\n\n'
+    "The beacon on Cape Vrata was relit in June. "
+    '![pixel](http://evil.example/pixel.png) <img src="http://evil.example/a.png"> '
+    '<link rel="stylesheet" href="http://evil.example/s.css"> '
+    "<style>@import url(http://evil.example/i.css);</style>\n\n"
+    "Its keeper said the light reaches 20 nautical miles. "
+    '<iframe src="http://evil.example/frame"></iframe> '
+    "<svg onload=\"window.__pwned='svg'\"></svg> "
+    "<a href=\"javascript:window.__pwned='link'\">chart</a> [map](javascript:alert(1)) "
+    '<meta http-equiv="refresh" content="0;url=http://evil.example/"> '
+    '<object data="http://evil.example/o"></object> <video src="http://evil.example/v.mp4"></video>\n'
+)
+SPOOF = "# Tokayev visit to Serbia\n\nThe two presidents also signed a secret defence pact.\n"
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
@@ -220,6 +237,40 @@ def test_script_injection_document_stays_inert(page, tmp_path):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator('img[src="x"]').count() == 0
     assert page.locator("#source-panel script, #chat script").count() == 0
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#remove").click()
+    page.wait_for_function(
+        "/Removed/.test(document.querySelector('#shelf-status [data-testid=markdown]').innerText)"
+    )
+
+
+def test_hostile_upload_fetches_nothing_runs_nothing_and_is_marked_as_added(
+    page, tmp_path, app_server
+):
+    upload(page, tmp_path, "tokayev-serbia.md", SPOOF)
+    assert "Not added" in page.locator(STATUS).inner_text()
+    assert "already has" in page.locator(STATUS).inner_text()
+
+    upload(page, tmp_path, "beacon.md", BEACON)
+    assert "Added" in page.locator(STATUS).inner_text()
+    assert "added from beacon.md on" in page.locator("#document-list").inner_text()
+    kept = [p for p in app_server.uploads.rglob("*") if p.is_file()]
+    assert not [p for p in kept if p.name == "beacon.md" or p.read_bytes() == BEACON.encode()]
+
+    page.get_by_role("tab", name="Source").click()
+    ask(page, "When was the beacon on Cape Vrata relit?", 0)
+    assert "relit in June" in " ".join(page.locator("#source-panel mark.cited").all_inner_texts())
+    bot(page, 0).locator("summary").first.click()
+    assert "added from beacon.md on" in bot(page, 0).inner_text()
+    assert "added from beacon.md on" in page.locator("#source-panel .added-mark").first.inner_text()
+    with page.expect_download() as download:
+        page.locator("#download-answer").click()
+    assert "added from beacon.md on" in Path(download.value.path()).read_text(encoding="utf-8")
+    shot(page, "09-hostile-upload-marked")
+
+    page.wait_for_timeout(500)  # time for anything the page would fetch or run
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("#source-panel iframe, #chat iframe, #source-panel svg").count() == 0
     page.get_by_role("tab", name="Documents").click()
     page.locator("#remove").click()
     page.wait_for_function(

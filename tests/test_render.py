@@ -1,8 +1,17 @@
 """What the UI shows: inert text, highlights placed by offsets, plain refusals."""
 
+from assistant.added import Added
 from assistant.answer import Answer, Citation
 from assistant.corpus import Document
-from assistant.render import answer_markdown, answer_report, highlighted, inert, source_view
+from assistant.library import Entry
+from assistant.render import (
+    answer_markdown,
+    answer_report,
+    document_table,
+    highlighted,
+    inert,
+    source_view,
+)
 
 HOSTILE = 'Hi <script>alert(1)</script>. See <img src=x onerror="alert(2)">. Twice. Twice.'
 DOC = Document("d", "Hostile <b>title</b>", HOSTILE, "2024-01-02", "d.txt")
@@ -68,3 +77,22 @@ def test_report_quotes_each_cited_sentence_with_its_place():
 def test_unusable_question_gets_a_message_not_an_answer():
     answer = Answer("", "", "the question is empty.", False, error="the question is empty")
     assert answer_markdown(answer, 0) == "**This question cannot be asked:** the question is empty."
+
+
+def test_an_added_article_is_marked_as_added_in_citations_source_view_report_and_list():
+    added = {"d": Added("spoof.md", "2026-03-01T09:30:00+00:00")}
+    c = cite(1, 0, 37)
+    answer = Answer("Q?", "Q?", f"{c.text} [1]", True, (c,))
+    mark = "added from spoof.md on 2026-03-01 09:30 UTC"
+    assert mark in answer_markdown(answer, 0, added)
+    view = source_view([DOC], answer, 0, added)
+    assert view.count(mark) == 2  # the cited row and the article's heading
+    assert mark in answer_report(answer, added)
+    entries = [Entry("d", DOC.title, None, 4, added["d"]), Entry("s", "Shipped", None, 9, None)]
+    assert mark in document_table(entries) and "shipped" in document_table(entries)
+
+
+def test_a_shipped_article_carries_no_mark():
+    c = cite(1, 0, 37)
+    answer = Answer("Q?", "Q?", f"{c.text} [1]", True, (c,))
+    assert "added" not in answer_markdown(answer, 0, {}) + source_view([DOC], answer, 0, {})

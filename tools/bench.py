@@ -21,6 +21,8 @@ machine, so the ratios hold even when the machine is busy:
    its peak memory;
 5. app: seconds from starting app.py to the first answer it serves;
 6. scorer: the shipped answer scorer's size and the time its training took.
+7. load: the app under 1, 4 and 16 concurrent clients, and questions while an
+   upload is indexed (bench_load.py).
 
 Peak memory is the child's maximum resident set size from /usr/bin/time. This module is not a test:
 it prints figures and checks them against the issue's targets.
@@ -580,6 +582,7 @@ def run(sizes: list[int], repeats: int, sections: set[str]) -> str:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from assistant.embedding import SentenceTransformerEmbedder
+    from tools import bench_load
 
     st_model = SentenceTransformerEmbedder().model
     rows: list[Row] = []
@@ -592,6 +595,7 @@ def run(sizes: list[int], repeats: int, sections: set[str]) -> str:
             ("scale", lambda: scale(work, sizes, st_model)),
             ("app", lambda: app_start(work)),
             ("scorer", scorer_model),
+            ("load", lambda: bench_load.rows(work)),
         ]
         for key, step in steps:
             if key in sections:
