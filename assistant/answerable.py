@@ -22,7 +22,7 @@ from assistant.lexical import STOPWORDS, stem, words
 from assistant.matching import plain, similar_stems
 from assistant.names import TITLES, mentions, same_name
 from assistant.question import QUOTE, Question
-from assistant.rank import CAPITALIZED, EXTENT, NUMBER, TIME
+from assistant.rank import CAPITALIZED, DIGITS, EXTENT, NUMBER, TIME
 from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, asks_topic, topic_of
 
 # "Who is the prime minister of ...": the role a who-question asks to be named.
@@ -44,17 +44,20 @@ MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks 
 NAME_MARGIN = 0.05  # how far below the best a sentence with the name it lacks may be
 TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
 # "How much does it cost / weigh?": the verb is measured in units, not named.
+# Each white space run is read once: `\s*(?:million|...)?\s*` tried every split of it.
 MONEY = re.compile(
-    r"[$€£¥]\s*\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars?|euros?|"
+    r"[$€£¥]\s*\d|"
+    + DIGITS
+    + r"\s*+(?:(?:million|billion|thousand|m|bn|k)\s*+)?(?:dollars?|euros?|"
     r"pounds?|yen|yuan|rubles?|roubles?|rupees?|francs?|kroner|krona|kronor|tenge|dinars?|usd|"
     r"eur|gbp)\b",
     re.IGNORECASE,
 )
 WEIGHT = re.compile(
-    r"\d[\d,.]*[\s-]*(?:kilo(?:gram)?s?|kg|grams?|g|tonnes?|tons?|pounds?|lbs?)\b", re.I
+    DIGITS + r"[\s-]*(?:kilo(?:gram)?s?|kg|grams?|g|tonnes?|tons?|pounds?|lbs?)\b", re.I
 )
 LENGTH = re.compile(
-    r"\d[\d,.]*[\s-]*(?:cubic\s+|square\s+)?(?:kilomet(?:re|er)s?|km|met(?:re|er)s?|m|miles?|feet|"
+    DIGITS + r"[\s-]*(?:cubic\s+|square\s+)?(?:kilomet(?:re|er)s?|km|met(?:re|er)s?|m|miles?|feet|"
     r"foot|ft|centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|inch(?:es)?|yards?)\b",
     re.I,
 )

@@ -19,7 +19,10 @@ SUFFIXES = (".txt", ".md")
 
 # " date 2024-11-19 " at the very start of the file, before the first sentence.
 DATE_HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+")
-MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# A markdown heading line; its closing hashes and trailing blanks are cut in
+# `heading_title`, since a lazy group followed by `[ \t#]*$` retried the tail at
+# every character: a heading line of n blanks before a word took n * n steps.
+MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,19 @@ def parse_document(name: str, raw: bytes) -> Document:
         raise CorpusError(f"{name} is empty: it holds no text to answer from")
     stem = Path(name).stem
     heading = MD_HEADING.search(text) if name.endswith(".md") else None
-    title = heading.group(1) if heading else readable_title(stem)
+    title = heading_title(heading.group(1)) if heading else readable_title(stem)
     return Document(id=stem, title=title, text=text, date=date, path=name)
+
+
+def heading_title(line: str) -> str:
+    """A heading's text without its closing hashes and trailing blanks.
+
+    >>> heading_title("Trade talks ##")
+    'Trade talks'
+    >>> heading_title("#")
+    '#'
+    """
+    return line.rstrip(" \t#") or line[:1]
 
 
 def readable_title(stem: str) -> str:

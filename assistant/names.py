@@ -26,6 +26,9 @@ ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6"}
 DEMONYM = ("i", "is", "an", "ans", "ian", "ians", "ese", "ish", "ern", "n", "ns", "stan")
 # Small words inside a name that its acronym skips ("Bank of England" -> BoE).
 LINKS = frozenset("of and for de du la".split())
+# Initials an acronym has at most ("UNESCO" has six): every stretch of a run of n
+# capitalized words was taken for one, n * n of them for "A A A ...".
+LONGEST = 8
 
 
 def figures(text: str) -> set[str]:
@@ -64,11 +67,14 @@ def acronyms(text: str) -> frozenset[str]:
             "".join(t[0] for t in run),  # and BoE
         ):
             for i in range(len(initials)):
-                for j in range(i + 2, len(initials) + 1):
+                for j in range(i + 2, min(len(initials), i + LONGEST) + 1):
                     found.add(initials[i:j].lower())
         for i, t in enumerate(run):
             if t.isupper():  # "World War II": the numeral is kept whole
-                found.update(("".join(x[0] for x in run[j:i]) + t).lower() for j in range(i))
+                found.update(
+                    ("".join(x[0] for x in run[j:i]) + t).lower()
+                    for j in range(max(0, i - LONGEST + 1), i)
+                )
         run = []
     return frozenset(found)
 
@@ -157,7 +163,10 @@ REPORTING = (
     r"acknowledged|highlighted|conveyed|reaffirmed|praised|emphasi[sz]ed|urged|warned|"
     r"announced|explained|argued|insisted|suggested|thanked|welcomed|declared|stated)"
 )
-NAME = r"([A-Z][\w’'-]+)"
+# At most 41 characters, taken whole: a name is tried from every capital after an
+# apostrophe or hyphen ("al-Assad"), and an unbounded one read the rest of a long
+# "A-A-A-..." from each of them (n * n steps). No person's name is that long.
+NAME = r"([A-Z][\w’'-]{1,40}+)"
 TITLES = (
     "President Minister Professor Mr Ms Mrs Dr Chancellor Governor Mayor Senator "
     "King Queen General Director Chairman Chairwoman"
@@ -165,7 +174,7 @@ TITLES = (
 PERSON = re.compile(
     rf"\b{NAME}(?:\s+(?:also|further|later))?\s+{REPORTING}\b"
     rf"|\b{NAME},[^,.;]{{1,80}},\s+{REPORTING}\b"
-    rf"|\b(?:{'|'.join(TITLES)}|Prime\s+Minister)\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{NAME}"
+    rf"|\b(?:{'|'.join(TITLES)}|Prime\s+Minister)\.?\s+(?:[A-Z][\w’'-]{{1,40}}+\s+){{0,2}}{NAME}"
 )
 
 

@@ -37,9 +37,13 @@ TIME = re.compile(
     r"\b(?:in|since|until|by|from|after|before)\s+\d{3,4}\b",
     re.IGNORECASE,
 )
+# A figure such as 10,000.5: a run of digits, commas and points with a digit in it,
+# taken whole from the run's start. Tried from each digit of a long run, as
+# `\d[\d,.]*` was, each try read the rest of the run (n * n steps).
+DIGITS = r"(?<![\d,.])(?=[,.]*\d)[\d,.]++"
 # A length of time, an age, a size or a frequency: what "how long/old/far/often" asks.
 EXTENT = re.compile(
-    r"(?:\d[\d,.]*|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
+    r"(?:" + DIGITS + r"|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
     r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|several|few|"
     r"many|dozen|dozens))[\s-]*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
     r"decades?|centur(?:y|ies)|millennia|millennium|km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|"
