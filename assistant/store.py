@@ -125,12 +125,14 @@ def fast_model(
     """The manifest entry of the ONNX export that encodes the corpus and the questions, or None.
 
     A sound export from the previous build is kept; otherwise a checked export
-    of the same model is taken from the cache folder (export_cache.py), and
-    only when there is none is the model exported again, checked on a sample
-    of `texts` and kept in the cache. Embedders without an export (the test
+    of the same model is taken from the cache folder (export_cache.py) once
+    its vectors on the probe texts are checked (export_check.py), and only
+    when there is none is the model exported again, checked on a sample of
+    `texts` and kept in the cache. Embedders without an export (the test
     fake) get None.
     """
     from assistant.export_cache import key_parts, store_export, take_export
+    from assistant.export_check import probe_problem
     from assistant.onnx_embedding import export_onnx, fast_path_problem
 
     if not hasattr(embedder, "export_onnx"):
@@ -141,7 +143,12 @@ def fast_model(
     if parts is not None:
         entry = take_export(cache, parts, folder, progress)
         if entry is not None:
-            return entry
+            problem = probe_problem(folder, entry, embedder)
+            if not problem:
+                return entry
+            for name in entry["files"]:
+                (folder / name).unlink(missing_ok=True)
+            progress(f"the ONNX export taken from the cache {problem}; exporting again")
     progress("exporting the model to ONNX")
     entry = export_onnx(embedder, folder, texts)
     if entry is None:
