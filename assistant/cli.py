@@ -201,6 +201,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Bytes that are not UTF-8 (in a question typed on standard input) arrive as
+    # lone surrogates, which the question check refuses with a message; writing
+    # one back (the question, echoed in --json) must not end the program either.
+    for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "backslashreplace")):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=errors)
     args = parser().parse_args(argv)
     try:
         return args.run(args)

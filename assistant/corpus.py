@@ -19,6 +19,9 @@ SUFFIXES = (".txt", ".md")
 
 # " date 2024-11-19 " at the very start of the file, before the first sentence.
 DATE_HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+")
+# Control characters other than tab, line feed, carriage return and form feed:
+# NUL and its kin mean a binary or damaged file, and would be quoted back.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # A markdown heading line; its closing hashes and trailing blanks are cut in
 # `heading_title`, since a lazy group followed by `[ \t#]*$` retried the tail at
 # every character: a heading line of n blanks before a word took n * n steps.
@@ -48,6 +51,13 @@ def parse_document(name: str, raw: bytes) -> Document:
             "save it as UTF-8 and try again"
         ) from None
     text = text.removeprefix("\ufeff")
+    control = CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise CorpusError(
+            f"{name} holds a control character (U+{ord(control.group()):04X} on line {line}), "
+            "which is not text; save it as plain UTF-8 text and try again"
+        )
     date = None
     header = DATE_HEADER.match(text)
     if header:

@@ -1,7 +1,9 @@
-"""Persisted state: each finding of issue 12 about it that is not about the app.
+"""Persisted state and bad text: each finding of issue 12 that is not about the app.
 
 - a manifest with a wrong type or value is corrupt: a message and a rebuild,
   never a traceback, and `assistant index` repairs it (finding 8);
+- questions with invalid UTF-8, lone surrogates or bidirectional controls, and
+  documents with control characters, get a message (finding 9);
 - a stale index in a folder that cannot be written gives one message saying
   which folder and what to do (finding 10);
 - temporary files of killed builds are removed, two builds of one folder do not
@@ -24,7 +26,8 @@ import pytest
 
 from assistant import cli
 from assistant.assistant import Assistant
-from assistant.errors import IndexStoreError
+from assistant.corpus import parse_document
+from assistant.errors import CorpusError, IndexStoreError
 from assistant.store import build_index, load_index, open_index
 from tests.conftest import ROOT, FakeEmbedder, write
 
@@ -138,6 +141,76 @@ def test_assistant_index_repairs_a_wrong_typed_manifest_and_ask_answers(
     code, out, err = cli_run("ask", "What was signed?")
     assert code == 0 and "trade deal" in out and "Traceback" not in err
     assert cli_run("index")[2].startswith("index is up to date")
+
+
+# Finding 9: bad text.
+
+
+@pytest.mark.parametrize(
+    "question, message",
+    [
+        ("What was \udcff signed?", "byte 0xFF, which is not UTF-8"),
+        ("What was \ud800 signed?", "U+D800, half of a surrogate pair"),
+        ("What was signed?\udfff", "U+DFFF"),
+        ("What was \u202esigned?", "bidirectional control character (U+202E"),
+        ("\u202aWhat was signed?", "U+202A"),
+        ("What \u2066was\u2069 signed?", "U+2066"),
+        ("What was signed\x00?", "control characters"),
+    ],
+)
+def test_a_question_that_is_not_plain_text_gets_a_message(built, question, message):
+    answer = Assistant(built, FakeEmbedder()).ask(question)
+    assert answer.error and message in answer.error
+    assert not answer.found and not answer.citations
+
+
+def test_a_command_line_question_with_a_byte_that_is_not_utf8_gets_a_message(built):
+    """The shell passes b"\\xff" through; Python hands it over as U+DCFF."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.fake_cli", "ask", b"What was \xff signed?"]
+        + ["--corpus", str(built.corpus_dir), "--index", str(built.index_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    assert b"not valid text" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_chat_reads_bytes_that_are_not_utf8_and_answers_with_a_message(built):
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.fake_cli", "chat", "--json"]
+        + ["--corpus", str(built.corpus_dir), "--index", str(built.index_dir)],
+        input=b"What was \xff signed?\nWhat was signed?\n",
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    bad, good = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert "not UTF-8" in bad["error"] and bad["question"] == "What was \udcff signed?"
+    assert good["found"] and "error" not in good
+
+
+@pytest.mark.parametrize(
+    "raw, line", [(b"Talks.\x00\x00", 1), (b"Talks.\n\nA bell\x07 rang.", 3), (b"\x1b[31mRed.", 1)]
+)
+def test_a_document_with_control_characters_is_refused_with_a_message(raw, line):
+    with pytest.raises(
+        CorpusError, match=rf"holds a control character \(U\+00..? on line {line}\)"
+    ):
+        parse_document("bad.txt", raw)
+
+
+def test_tabs_line_breaks_and_form_feeds_are_text():
+    assert parse_document("ok.txt", b"One\tcell.\r\nPage two.\x0cThree.").text.startswith("One")
+
+
+def test_an_added_document_with_a_nul_byte_is_refused_and_not_written(built):
+    assistant = Assistant(built, FakeEmbedder())
+    with pytest.raises(CorpusError, match="control character"):
+        assistant.add_document("binary.txt", b"Looks like text.\x00\x01\x02")
+    assert not (built.corpus_dir / "binary.txt").exists()
 
 
 # Finding 10: a folder that cannot be written.
