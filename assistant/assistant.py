@@ -30,12 +30,29 @@ from assistant.scorer import AnswerScorer, Candidate
 from assistant.scorer import Question as ScorerQuestion
 from assistant.select import Selector, ranked
 from assistant.settings import Settings
-from assistant.staging import build_changed
+from assistant.swap import build_changed
 from assistant.store import Index, Progress, build_index, open_index, quiet
 
 
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
+# shown back, they can reverse how the question reads on screen.
+BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
 def check_question(question: str, limit: int) -> str:
-    """The question, stripped; QuestionError when it cannot be asked."""
+    """The question, stripped; QuestionError when it cannot be asked.
+
+    Lone surrogates are what invalid UTF-8 becomes on the way in (a command
+    line argument with a byte such as 0xFF arrives as U+DCFF), and what a JSON
+    "\\ud800" decodes to; the tokenizer cannot encode them.
+
+    >>> check_question("What  was signed?", 100)
+    'What was signed?'
+    >>> check_question("What was \\udcff signed?", 100)
+    Traceback (most recent call last):
+    ...
+    assistant.errors.QuestionError: the question is not valid text: character 10 is the byte 0xFF, which is not UTF-8; type it again as plain text
+    """  # noqa: E501
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("the question is empty; type a question about the article")
     if len(question) > limit:
@@ -43,6 +60,22 @@ def check_question(question: str, limit: int) -> str:
             f"the question is {len(question):,} characters long; the limit is {limit:,}. "
             "Ask a shorter question"
         )
+    for position, character in enumerate(question, start=1):
+        if "\ud800" <= character <= "\udfff":
+            if "\udc80" <= character <= "\udcff":  # surrogateescape of one byte
+                what = f"the byte 0x{ord(character) - 0xDC00:02X}, which is not UTF-8"
+            else:
+                what = f"U+{ord(character):04X}, half of a surrogate pair, not a character"
+            raise QuestionError(
+                f"the question is not valid text: character {position} is {what}; "
+                "type it again as plain text"
+            )
+        if character in BIDI_CONTROLS:
+            raise QuestionError(
+                f"the question holds a bidirectional control character (U+{ord(character):04X} "
+                f"at character {position}), which can make it display in a misleading order; "
+                "type it without one"
+            )
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in question):
         raise QuestionError("the question contains control characters; type it as plain text")
     return " ".join(question.split())
@@ -220,7 +253,7 @@ class Assistant:
         The file name is reduced by `corpus_name`, so "../../x.txt" cannot write
         outside the folder. Same content as an existing document raises
         CorpusError instead of indexing it twice. The corpus is indexed on a
-        copy (staging.py) and this Assistant switches to the new index only
+        copy (swap.py) and this Assistant switches to the new index only
         when it is built, so a failed build changes nothing.
         """
         target = corpus_name(name, self.settings.corpus_dir)

@@ -38,24 +38,41 @@ def make_assistant(args):
     return Assistant(settings, progress=say)
 
 
-def cmd_index(args) -> int:
+def index_state(settings: Settings, embedder):
+    """(the index, '') when it is up to date, else (None or the index, what to do and why)."""
     from assistant.onnx_embedding import fast_path_problem
-    from assistant.store import build_index, load_index
+    from assistant.store import load_index
+
+    try:
+        index = load_index(settings, embedder)
+    except AssistantError as reason:
+        return None, f"{reason}; building it"
+    problem = fast_path_problem(settings.index_dir, index.manifest, embedder)
+    if problem and hasattr(embedder, "export_onnx"):
+        return index, f"{problem}; restoring it"
+    return index, ""
+
+
+def cmd_index(args) -> int:
+    from assistant.staging import building
+    from assistant.store import build_index
 
     assistant = make_assistant(args)
     began = time.perf_counter()
     settings, embedder = assistant.settings, assistant.embedder
-    try:
-        index = load_index(settings, embedder)
-        problem = fast_path_problem(settings.index_dir, index.manifest, embedder)
-        if problem and hasattr(embedder, "export_onnx"):
-            say(f"{problem}; restoring it")
-            index = build_index(settings, embedder, say)
-        else:
-            say("index is up to date; nothing to embed")
-    except AssistantError as reason:
-        say(f"{reason}; building it")
-        index = build_index(settings, embedder, say)
+    index, problem = index_state(settings, embedder)
+    if problem:
+        # Under the lock, and checked again: a second `assistant index` started
+        # meanwhile waits here, then finds the first one's index up to date.
+        with building(settings.index_dir, say):
+            index, problem = index_state(settings, embedder)
+            if problem:
+                say(problem)
+                index = build_index(settings, embedder, say)
+            else:
+                say("another build brought the index up to date; nothing to embed")
+    else:
+        say("index is up to date; nothing to embed")
     m = index.manifest
     say(
         f"indexed {m['documents']} documents, {m['sentences']} sentences, "
@@ -186,6 +203,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Bytes that are not UTF-8 (in a question typed on standard input) arrive as
+    # lone surrogates, which the question check refuses with a message; writing
+    # one back (the question, echoed in --json) must not end the program either.
+    for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "backslashreplace")):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=errors)
     args = parser().parse_args(argv)
     try:
         return args.run(args)

@@ -19,7 +19,13 @@ SUFFIXES = (".txt", ".md")
 
 # " date 2024-11-19 " at the very start of the file, before the first sentence.
 DATE_HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+")
-MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# Control characters other than tab, line feed, carriage return and form feed:
+# NUL and its kin mean a binary or damaged file, and would be quoted back.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# A markdown heading line; its closing hashes and trailing blanks are cut in
+# `heading_title`, since a lazy group followed by `[ \t#]*$` retried the tail at
+# every character: a heading line of n blanks before a word took n * n steps.
+MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,13 @@ def parse_document(name: str, raw: bytes) -> Document:
             "save it as UTF-8 and try again"
         ) from None
     text = text.removeprefix("\ufeff")
+    control = CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise CorpusError(
+            f"{name} holds a control character (U+{ord(control.group()):04X} on line {line}), "
+            "which is not text; save it as plain UTF-8 text and try again"
+        )
     date = None
     header = DATE_HEADER.match(text)
     if header:
@@ -54,8 +67,19 @@ def parse_document(name: str, raw: bytes) -> Document:
         raise CorpusError(f"{name} is empty: it holds no text to answer from")
     stem = Path(name).stem
     heading = MD_HEADING.search(text) if name.endswith(".md") else None
-    title = heading.group(1) if heading else readable_title(stem)
+    title = heading_title(heading.group(1)) if heading else readable_title(stem)
     return Document(id=stem, title=title, text=text, date=date, path=name)
+
+
+def heading_title(line: str) -> str:
+    """A heading's text without its closing hashes and trailing blanks.
+
+    >>> heading_title("Trade talks ##")
+    'Trade talks'
+    >>> heading_title("#")
+    '#'
+    """
+    return line.rstrip(" \t#") or line[:1]
 
 
 def readable_title(stem: str) -> str:

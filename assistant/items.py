@@ -22,8 +22,11 @@ PREPOSITION = re.compile(
     r"namely|are|were|is|was)\s+",
     re.IGNORECASE,
 )
-JOINER = re.compile(r",\s+(?:along with|as well as|together with)\s+|\s+and\s+(?=another\b)")
-SERIES_SPLIT = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+# `(?<!\s)` lets a separator start only where a run of white space starts: tried
+# from every blank of a long run, as finditer does, each try read the rest of the
+# run (n * n steps); a separator never starts inside a run anyway.
+JOINER = re.compile(r",\s+(?:along with|as well as|together with)\s+|(?<!\s)\s+and\s+(?=another\b)")
+SERIES_SPLIT = re.compile(r",\s+(?:and\s+|or\s+)?|(?<!\s)\s+(?:and|or)\s+")
 PHRASE_OPENER = re.compile(r"(?:a|an|another|along with|as well as|together with)\b", re.I)
 SHORT = 6  # words: a longer conjunct is a clause, not an item of a series
 
@@ -62,17 +65,18 @@ def short_series(text: str) -> list[tuple[int, int]]:
     the run is cut after its last preposition ("... projects in industry")."""
     body_end = len(text.rstrip(" .!?"))
     pieces = split_series(text, 0, body_end)
-    run: list[tuple[int, int]] = []
-    for a, b in reversed(pieces):
+    run: list[tuple[int, int]] = []  # from the last conjunct back (inserting at the front
+    for a, b in reversed(pieces):  # made a series of n conjuncts take n * n steps)
         conjunct = text[a:b]
         if conjunct and len(conjunct.split()) <= SHORT and conjunct[0].islower():
-            run.insert(0, (a, b))
+            run.append((a, b))
             continue
         lead = PREPOSITION.match(text, a, b)
         opening = text[lead.end() : b] if lead else ""
         if opening[:1].islower() and len(opening.split()) <= SHORT:
-            run.insert(0, (b - len(opening), b))
+            run.append((b - len(opening), b))
         break
+    run.reverse()
     if any(PHRASE_OPENER.match(text, a, b) for a, b in run):
         return []  # noun phrases with their own articles: see phrase_series
     return run if len(run) >= 3 else []
@@ -97,7 +101,7 @@ def phrase_series(text: str) -> list[tuple[int, int]]:
         # "a dam, a plant for the town of X and the restoration of Y": in a series
         # of noun phrases the last "and the/a" opens the final one.
         last_start, last_end = pieces[-1]
-        final = list(re.finditer(r"\s+and\s+(?=(?:the|a|an)\s)", text[last_start:last_end]))
+        final = list(re.finditer(r"(?<!\s)\s+and\s+(?=(?:the|a|an)\s)", text[last_start:last_end]))
         if final:
             cut = final[-1]
             pieces[-1:] = [

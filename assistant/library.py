@@ -10,7 +10,7 @@ It wraps `Assistant` with the rules a shared app needs:
   (added.py), so only those can be removed, the articles the corpus shipped
   with are never lost, and the UI can mark an added article wherever it is cited;
 - a change of the corpus never stops the questions: it is indexed on a copy by
-  a fresh Assistant (staging.py) while the one in service keeps answering, and
+  a fresh Assistant (swap.py) while the one in service keeps answering, and
   the fresh one replaces it whole when it is ready. A request takes the
   Assistant in service when it begins (`current()`), so all its answers, a
   replayed history included, come from one corpus.

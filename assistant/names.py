@@ -24,7 +24,10 @@ REPORTING = (
     r"acknowledged|highlighted|conveyed|reaffirmed|praised|emphasi[sz]ed|urged|warned|"
     r"announced|explained|argued|insisted|suggested|thanked|welcomed|declared|stated)"
 )
-NAME = r"([A-Z][\w’'-]+)"
+# At most 41 characters, taken whole: a name is tried from every capital after an
+# apostrophe or hyphen ("al-Assad"), and an unbounded one read the rest of a long
+# "A-A-A-..." from each of them (n * n steps). No person's name is that long.
+NAME = r"([A-Z][\w’'-]{1,40}+)"
 TITLES = (
     "President Minister Professor Mr Ms Mrs Dr Chancellor Governor Mayor Senator "
     "King Queen General Director Chairman Chairwoman"
@@ -32,7 +35,7 @@ TITLES = (
 PERSON = re.compile(
     rf"\b{NAME}(?:\s+(?:also|further|later))?\s+{REPORTING}\b"
     rf"|\b{NAME},[^,.;]{{1,80}},\s+{REPORTING}\b"
-    rf"|\b(?:{'|'.join(TITLES)}|Prime\s+Minister)\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{NAME}"
+    rf"|\b(?:{'|'.join(TITLES)}|Prime\s+Minister)\.?\s+(?:[A-Z][\w’'-]{{1,40}}+\s+){{0,2}}{NAME}"
 )
 
 

@@ -141,7 +141,12 @@ def proper_names(question: str) -> list[str]:
         bare = token.removesuffix("'s").removesuffix("’s")
         # Every sentence of the question, or clause after a colon, opens with a
         # capital, name or not.
-        before = question[: match.start()].rstrip()
+        end = match.start()
+        while end and question[end - 1].isspace():
+            end -= 1
+        # The six characters before the word hold any abbreviation that ends
+        # there; the whole question before it made reading one n * n steps.
+        before = question[max(0, end - 6) : end]
         opens = (
             not before
             or before[-1] in "?!:"

@@ -1,90 +1,133 @@
-"""Change the corpus on a copy, index the copy, and only then move the result in.
+"""Writing the index folder: one build at a time, whole files or none, plain failures.
 
-Adding or removing an article re-indexes the corpus, which takes seconds to
-minutes. Done in place, the corpus and index folders would be half-changed all
-that time. Here the change is made to a copy of the corpus, in a staging
-folder inside the index folder (`.next/`), and the copy is indexed there,
-starting from links to the current index files so that unchanged sentences
-keep their vectors and a sound ONNX export is kept. Only when that build has
-succeeded are the new index files renamed into the index folder, the
-manifest last, as store.py writes them, and the change made to the corpus
-folder. A failed build leaves both folders as they were.
+- `building(folder)` holds a file lock (`.build.lock`, with filelock) for a
+  whole build, so that two `assistant index` runs, or the app and the command
+  line, never write one folder at once: the second waits, then finds the index
+  the first one built.
+- `write_atomic` writes each file under a temporary name (`.NAME.tmp-PID`) and
+  renames it, so a reader sees the old file or the new one, never half of one.
+- A build killed with `kill -9` leaves its temporary files behind; the next
+  build, holding the lock, removes those of processes that no longer run.
+- A folder that cannot be written (read-only, full disk) raises IndexStoreError
+  naming the folder as the user gave it and what to do, never a bare
+  PermissionError.
 
-Linking instead of copying is safe because every index file is written under
-a temporary name and renamed (store.py, onnx_embedding.py, export_cache.py),
-so a build never writes through a link into the file the live index uses.
-
-This module does not decide what may be added (library.py) or how an index is
-built (store.py); it only stages a build and swaps its files in.
+This module does not decide what goes into the index; store.py does.
 """
 
 import os
+import re
 import shutil
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from assistant.corpus import corpus_files
-from assistant.embedding import Embedder
-from assistant.settings import Settings
-from assistant.store import Index, Progress, build_index
+from filelock import FileLock, Timeout
 
-STAGING = ".next"  # in the index folder
+from assistant.errors import IndexStoreError
 
-# change(folder): make the change (write one article, delete one) in a corpus folder.
-Change = Callable[[Path], None]
+LOCK_FILE = ".build.lock"
+# `.sentences.jsonl.tmp-4711`, `.bm25.tmp-4711` (a folder), `.model.onnx.tmp-4711`.
+TEMPORARY = re.compile(r"\..+\.tmp-(\d+)")
 
 
-def link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+def temporary(folder: Path, name: str) -> Path:
+    """Where `name` is written before it is renamed into place."""
+    return folder / f".{name}.tmp-{os.getpid()}"
 
 
-def stage(settings: Settings) -> Settings:
-    """A fresh staging folder holding a copy of the corpus and links to the index files;
-    the settings that build there."""
-    staging = settings.index_dir / STAGING
-    shutil.rmtree(staging, ignore_errors=True)  # left by a build that did not finish
-    corpus, index = staging / "corpus", staging / "index"
-    corpus.mkdir(parents=True)
-    index.mkdir()
-    for path in corpus_files(settings.corpus_dir):
-        shutil.copy2(path, corpus / path.name)
-    for path in settings.index_dir.iterdir():
-        if path.is_file() and not path.name.startswith("."):
-            link_or_copy(path, index / path.name)
-    return replace(settings, corpus_dir=corpus, index_dir=index)
+def shown(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when inside it.
 
-
-def move_in(staged: Path, folder: Path) -> None:
-    """Rename the staged index files into the index folder, the manifest last."""
-    names = sorted(p.name for p in staged.iterdir() if p.is_file() and not p.name.startswith("."))
-    names.sort(key=lambda name: name == "manifest.json")
-    for name in names:
-        os.replace(staged / name, folder / name)
-
-
-def build_changed(
-    settings: Settings, embedder: Embedder, change: Change, progress: Progress
-) -> Index:
-    """Index the corpus as `change` leaves it, then make the change for real.
-
-    Raises what the build raises (CorpusError for a corpus it cannot use,
-    OSError for a folder it cannot write) with both folders unchanged.
+    >>> shown(Path.cwd() / "index")
+    'index'
+    >>> shown(Path("/elsewhere/index"))
+    '/elsewhere/index'
     """
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    staging = settings.index_dir / STAGING
     try:
-        staged = stage(settings)
-        change(staged.corpus_dir)
-        index = build_index(staged, embedder, progress)
-        # Index first: a crash before the corpus changes leaves the old corpus
-        # beside an index that no longer matches it, which the next start
-        # rebuilds; the other order could leave an article nobody recorded.
-        move_in(staged.index_dir, settings.index_dir)
-        change(settings.corpus_dir)
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def unwritable(folder: Path, problem: Exception) -> IndexStoreError:
+    reason = getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
+    return IndexStoreError(
+        f"cannot write the index folder {shown(folder)} ({reason[:1].lower()}{reason[1:]}); "
+        "make it writable, or pass --index with a folder you can write"
+    )
+
+
+def write_atomic(folder: Path, name: str, write: Callable[[Path], None]) -> None:
+    """Write folder/name through `write(path)` under a temporary name, then rename it."""
+    staged = temporary(folder, name)
+    try:
+        write(staged)
+        os.replace(staged, folder / name)
+    except (OSError, RuntimeError) as problem:  # faiss reports a failed write as RuntimeError
+        remove(staged)
+        raise unwritable(folder, problem) from None
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove(path: Path) -> None:
+    """Best effort: a file that cannot be removed now is removed by a later build."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def remove_leftovers(folder: Path) -> list[str]:
+    """Remove the temporary files of builds that were killed; their names.
+
+    Called with the lock held, so no other build is writing: a temporary file
+    of this process is left from an earlier build that failed.
+    """
+    removed = []
+    for path in folder.iterdir():
+        match = TEMPORARY.fullmatch(path.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or not running(pid):
+            remove(path)
+            removed.append(path.name)
+    return sorted(removed)
+
+
+@contextmanager
+def building(folder: Path, progress: Callable[[str], None]) -> Iterator[None]:
+    """Hold the folder's build lock (waiting for another build to end) and clear leftovers.
+
+    The lock is reentrant within a thread, so code that already holds it may
+    call a function that takes it again.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(folder / LOCK_FILE, is_singleton=True)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            progress(f"another build of {shown(folder)} is running; waiting for it to finish")
+            lock.acquire()
+    except OSError as problem:
+        raise unwritable(folder, problem) from None
+    try:
+        if lock.lock_counter == 1:  # not already held by a caller in this thread
+            removed = remove_leftovers(folder)
+            if removed:
+                progress(f"removed {len(removed)} temporary files left by a build that was stopped")
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return index
+        lock.release()

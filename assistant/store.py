@@ -3,15 +3,18 @@
 `index/` holds plain files: `manifest.json` (format version, model, model hash,
 dimension, corpus hash, counts, index type, and the size and sha256 of every
 other file), `documents.jsonl`, `sentences.jsonl`, `passages.jsonl`,
-`sentences.faiss`, `passages.faiss`, the BM25 arrays, and the ONNX export of
+`sentences.faiss`, `passages.faiss`, the BM25 arrays, the token vectors of
+every sentence for the answer scorer (tokens.py), and the ONNX export of
 the model for the fast query path (`model.onnx`, `tokenizer.json`; recorded
 apart, since a damaged export only slows questions down, see onnx_embedding.py).
 The FAISS index is exact (`IndexFlatIP`) up to `Settings.exact_index_limit`
 rows and an inverted file above it (vector_index.py); the manifest says which.
-Loading checks the manifest against the corpus and the model; a stale, corrupt
-or half-written index is rebuilt, never used. Files are written under temporary
-names and renamed, the manifest last, so an interrupted build leaves either the
-old index or one whose hashes do not match (and is therefore rebuilt).
+Loading checks every field of the manifest (manifest.py), then the manifest
+against the corpus and the model; a stale, corrupt or half-written index is
+rebuilt, never used. A build holds the folder's lock, and files are written
+under temporary names and renamed, the manifest last (staging.py), so an
+interrupted build leaves either the old index or one whose hashes do not match
+(and is therefore rebuilt), and two builds never write the folder at once.
 
 The texts are encoded by the verified ONNX export when the model has one.
 Rebuilding reuses the vectors of every sentence and passage whose text is
@@ -35,12 +38,12 @@ from assistant.corpus import Document, corpus_hash, read_corpus
 from assistant.embedding import Embedder, file_sha256
 from assistant.errors import IndexStoreError
 from assistant.lexical import BM25
+from assistant.manifest import FORMAT, read_manifest
 from assistant.settings import Settings
+from assistant.staging import building, temporary, unwritable, write_atomic
 from assistant.tokens import TokenStore
 from assistant.vector_index import all_vectors, approximate_entry, faiss_kind, make_faiss, tune
 
-# 2: passages side by side; 3: clipped words spelt out; 4: bm25s; 5: sentence token vectors
-FORMAT = "assistant-index/5"
 Progress = Callable[[str], None]
 
 
@@ -94,12 +97,6 @@ def matrix(rows: list, dimension: int) -> np.ndarray:
     return np.asarray(rows, dtype=np.float32).reshape(len(rows), dimension)
 
 
-def write_atomic(folder: Path, name: str, write: Callable[[Path], None]) -> None:
-    temporary = folder / f".{name}.tmp-{os.getpid()}"
-    write(temporary)
-    os.replace(temporary, folder / name)
-
-
 def write_jsonl(rows: list, path: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for row in rows:
@@ -137,12 +134,14 @@ def fast_model(
     """The manifest entry of the ONNX export that encodes the corpus and the questions, or None.
 
     A sound export from the previous build is kept; otherwise a checked export
-    of the same model is taken from the cache folder (export_cache.py), and
-    only when there is none is the model exported again, checked on a sample
-    of `texts` and kept in the cache. Embedders without an export (the test
+    of the same model is taken from the cache folder (export_cache.py) once
+    its vectors on the probe texts are checked (export_check.py), and only
+    when there is none is the model exported again, checked on a sample of
+    `texts` and kept in the cache. Embedders without an export (the test
     fake) get None.
     """
     from assistant.export_cache import key_parts, store_export, take_export
+    from assistant.export_check import probe_problem
     from assistant.onnx_embedding import export_onnx, fast_path_problem
 
     if not hasattr(embedder, "export_onnx"):
@@ -153,7 +152,12 @@ def fast_model(
     if parts is not None:
         entry = take_export(cache, parts, folder, progress)
         if entry is not None:
-            return entry
+            problem = probe_problem(folder, entry, embedder)
+            if not problem:
+                return entry
+            for name in entry["files"]:
+                (folder / name).unlink(missing_ok=True)
+            progress(f"the ONNX export taken from the cache {problem}; exporting again")
     progress("exporting the model to ONNX")
     entry = export_onnx(embedder, folder, texts)
     if entry is None:
@@ -168,8 +172,27 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
 
     Sentences and passages are encoded by the model's verified ONNX export
     when there is one (about twice as fast as sentence-transformers on two
-    cores), else by embedder.
+    cores), else by embedder. The folder's lock is held throughout.
     """
+    with building(settings.index_dir, progress):
+        return build_locked(settings, embedder, progress)
+
+
+def save_bm25(folder: Path, bm25: BM25) -> list[str]:
+    """Write the BM25 arrays into a temporary folder, then move each into place."""
+    staging = temporary(folder, "bm25")
+    try:
+        staging.mkdir(exist_ok=True)
+        names = bm25.save(staging)
+        for name in names:
+            os.replace(staging / name, folder / name)
+        staging.rmdir()
+    except OSError as problem:
+        raise unwritable(folder, problem) from None
+    return names
+
+
+def build_locked(settings: Settings, embedder: Embedder, progress: Progress) -> Index:
     import faiss
 
     from assistant.onnx_embedding import corpus_embedder
@@ -185,7 +208,6 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
     progress(f"{len(documents)} documents, {len(sentences)} sentences, {len(passages)} passages")
     known_sentences, known_passages, old_manifest = previous_index(settings, embedder)
     folder = settings.index_dir
-    folder.mkdir(parents=True, exist_ok=True)
     new_texts = [s.text for s in sentences if s.text not in known_sentences]
     new_texts += [p.text for p in passages if p.text not in known_passages]
     onnx = fast_model(folder, embedder, old_manifest, new_texts, progress, settings.cache_dir)
@@ -220,12 +242,7 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
     write_atomic(folder, "passages.jsonl", lambda p: write_jsonl(passages, p))
     write_atomic(folder, "sentences.faiss", lambda p: faiss.write_index(sentence_index, str(p)))
     write_atomic(folder, "passages.faiss", lambda p: faiss.write_index(passage_index, str(p)))
-    staging = folder / f".bm25.tmp-{os.getpid()}"
-    staging.mkdir(exist_ok=True)
-    bm25_files = bm25.save(staging)
-    for name in bm25_files:
-        os.replace(staging / name, folder / name)
-    staging.rmdir()
+    bm25_files = save_bm25(folder, bm25)
     token_files = tokens.save(folder, write_atomic)
     files = ["documents.jsonl", "sentences.jsonl", "passages.jsonl", "sentences.faiss"]
     files += ["passages.faiss", *bm25_files, *token_files]
@@ -260,19 +277,6 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = qui
     )
 
 
-def read_manifest(folder: Path) -> dict:
-    path = folder / "manifest.json"
-    if not path.is_file():
-        raise IndexStoreError(f"no index in {folder}")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise IndexStoreError(f"{path} is corrupt") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise IndexStoreError(f"{path} is not a {FORMAT} manifest")
-    return manifest
-
-
 def stale_reason(manifest: dict, settings: Settings, embedder: Embedder, check_corpus: bool) -> str:
     """Why an index cannot serve this corpus and model, or '' when it can."""
     if manifest.get("model_sha256") != embedder.fingerprint:
@@ -285,11 +289,11 @@ def stale_reason(manifest: dict, settings: Settings, embedder: Embedder, check_c
 
 
 def verify_files(folder: Path, manifest: dict) -> None:
-    for name, expected in manifest.get("files", {}).items():
+    for name, expected in manifest["files"].items():
         path = folder / name
-        if not path.is_file() or path.stat().st_size != expected.get("bytes"):
+        if not path.is_file() or path.stat().st_size != expected["bytes"]:
             raise IndexStoreError(f"{path} is missing or truncated")
-        if file_sha256(path) != expected.get("sha256"):
+        if file_sha256(path) != expected["sha256"]:
             raise IndexStoreError(f"{path} does not match its manifest (corrupt or half-written)")
 
 
@@ -318,16 +322,50 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
         raise IndexStoreError(f"the index in {folder} cannot be read ({exc})") from None
     for vectors in (index.sentence_vectors, index.passage_vectors):
         tune(vectors, settings)
-    sizes = (index.sentence_vectors.ntotal, len(index.bm25), len(index.tokens))
-    if any(size != len(index.sentences) for size in sizes):
-        raise IndexStoreError(f"the index in {folder} is inconsistent")
+    problem = inconsistency(index)
+    if problem:
+        raise IndexStoreError(f"the index in {folder} is corrupt: {problem}")
     return index
 
 
+def inconsistency(index: Index) -> str:
+    """What in the loaded files disagrees with the manifest or with each other, or ''."""
+    manifest = index.manifest
+    counts = {
+        "documents": len(index.documents),
+        "sentences": len(index.sentences),
+        "passages": len(index.passages),
+    }
+    for name, count in counts.items():
+        if manifest[name] != count:
+            return f"the manifest counts {manifest[name]} {name}, the files hold {count}"
+    sentences, passages = index.sentence_vectors, index.passage_vectors
+    if sentences.ntotal != len(index.sentences) or passages.ntotal != len(index.passages):
+        return "the vector files do not hold one row per sentence and passage"
+    if len(index.bm25) != len(index.sentences):
+        return "the BM25 arrays do not hold one row per sentence"
+    if len(index.tokens) != len(index.sentences):
+        return "the token vectors do not hold one entry per sentence"
+    if not manifest["dimension"] == sentences.d == passages.d:
+        return (
+            f"the manifest says {manifest['dimension']} dimensions, "
+            f"the vectors have {sentences.d} and {passages.d}"
+        )
+    return ""
+
+
 def open_index(settings: Settings, embedder: Embedder, progress: Progress = quiet) -> Index:
-    """Load the index, rebuilding it (with a message saying why) when it cannot be used."""
+    """Load the index, rebuilding it (with a message saying why) when it cannot be used.
+
+    A build already running elsewhere is waited for, and its index used.
+    """
     try:
         return load_index(settings, embedder)
     except IndexStoreError as problem:
-        progress(f"{problem}; building it")
-    return build_index(settings, embedder, progress)
+        reason = problem
+    with building(settings.index_dir, progress):
+        try:
+            return load_index(settings, embedder)
+        except IndexStoreError:
+            progress(f"{reason}; building it")
+            return build_locked(settings, embedder, progress)

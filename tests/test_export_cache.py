@@ -235,3 +235,71 @@ def test_a_build_whose_cache_folder_cannot_be_written_still_builds(reference, tm
     index = build_index(settings, reference, messages.append)
     assert any("cannot keep the ONNX export" in m for m in messages)
     assert index.manifest["encoded_with"] == "OnnxEmbedder"
+
+
+def poison(onnx_file: Path) -> None:
+    """Add noise to one weight matrix of an exported model: it still runs, and
+    encodes otherwise."""
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(onnx_file))
+    weights = max(model.graph.initializer, key=lambda t: "dense" in t.name and len(t.dims) == 2)
+    array = numpy_helper.to_array(weights)
+    noise = np.random.default_rng(0).normal(0, array.std(), array.shape).astype(array.dtype)
+    weights.CopyFrom(numpy_helper.from_array(array + noise, weights.name))
+    onnx.save(model, str(onnx_file))
+
+
+@pytest.mark.integration
+def test_a_cached_export_whose_record_matches_but_whose_vectors_do_not_is_not_used(
+    first_build, reference, tmp_path, monkeypatch
+):
+    """A poisoned entry: another export, with its record's size and sha256 rewritten to
+    match. (Exporting again is stubbed out: the test above shows that it mends the entry.)"""
+    cache = tmp_path / "cache"
+    shutil.copytree(first_build.cache_dir, cache)
+    [cached] = (cache / "onnx").glob(f"*/{ONNX_FILE}")
+    poison(cached)
+    record_file = cached.parent / "entry.json"
+    record = json.loads(record_file.read_text())
+    record["entry"]["files"][ONNX_FILE] = {
+        "bytes": cached.stat().st_size,
+        "sha256": file_sha256(cached),
+    }
+    record_file.write_text(json.dumps(record))
+    exports: list[int] = []
+    monkeypatch.setattr(
+        "assistant.onnx_embedding.export_onnx", lambda embedder, folder, texts: exports.append(1)
+    )
+    settings = Settings(
+        corpus_dir=first_build.corpus_dir, index_dir=tmp_path / "index", cache_dir=cache
+    )
+    messages: list[str] = []
+    index = build_index(settings, reference, messages.append)
+    assert any("does not encode as the model does" in m for m in messages), messages
+    assert exports == [1]
+    assert index.manifest["onnx"] is None  # sentence-transformers encoded, not the poisoned export
+
+
+def test_the_shipped_probe_vectors_are_for_the_probe_texts_and_the_bundled_model():
+    from assistant.embedding import BUNDLED_SHA256
+    from assistant.export_check import shipped_reference
+    from assistant.onnx_embedding import PROBES
+
+    vectors = shipped_reference(BUNDLED_SHA256)
+    assert vectors is not None and vectors.shape == (len(PROBES), 384)
+    assert shipped_reference("0" * 64) is None
+
+
+@pytest.mark.integration
+def test_the_shipped_probe_vectors_are_those_sentence_transformers_gives(reference):
+    """When this fails, PROBES or the model changed: `python -m assistant.export_check`."""
+    import numpy as np
+
+    from assistant.export_check import shipped_reference
+    from assistant.onnx_embedding import AGREEMENT, PROBES
+
+    shipped = shipped_reference(reference.fingerprint)
+    assert np.min(np.sum(shipped * reference.encode(PROBES), axis=1)) >= AGREEMENT
