@@ -115,8 +115,13 @@ class BM25:
         tokens = [tokenize(text) for text in texts]
         if not any(tokens):
             return cls(None, len(texts))
+        # The vocabulary is numbered in sorted order: bm25s numbers a word list
+        # in set order, which differs between processes, so two builds of one
+        # corpus would write different files.
+        vocabulary = {word: i for i, word in enumerate(sorted({w for t in tokens for w in t}))}
+        ids = [[vocabulary[w] for w in t] for t in tokens]
         model = bm25s.BM25(k1=1.5, b=0.75, method="lucene")
-        model.index(tokens, show_progress=False)
+        model.index((ids, vocabulary), show_progress=False)
         return cls(model, len(texts))
 
     def __len__(self) -> int:
