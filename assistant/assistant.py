@@ -30,9 +30,8 @@ from assistant.scorer import AnswerScorer, Candidate
 from assistant.scorer import Question as ScorerQuestion
 from assistant.select import Selector, ranked
 from assistant.settings import Settings
-from assistant.swap import build_changed
 from assistant.store import Index, Progress, build_index, open_index, quiet
-
+from assistant.swap import build_changed
 
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
 # shown back, they can reverse how the question reads on screen.
@@ -203,7 +202,7 @@ class Assistant:
 
     def search(self, question: str, turn: Turn) -> Answer:
         intent = "quote" if analyze(question).intent == "quote" else analyze(turn.query).intent
-        if turn.among:
+        if turn.among and intent != "quote":
             intent = "fact"
         query = searched(turn.query)
         vector, tokens = self.retriever.question(query)

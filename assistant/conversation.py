@@ -54,6 +54,15 @@ ONE_ON = re.compile(
     r"^(?:the\s+|a\s+)?(?:one|ones|those|that|this)\s+(on|about|for|in|of|with|concerning)\s+",
     re.I,
 )
+# A quote request that points at what was just cited: "Quote it.", "give me that
+# one verbatim", "Quote that whole sentence"; and one that picks among the
+# sentences just cited: "Quote the one about defense".
+QUOTES_BACK = re.compile(
+    r"\b(?:it|that|this|them)\s*[.?!]*\s*$|\b(?:that|this|the\s+same)\s+"
+    r"(?:one|sentence|line|passage|part|bit|quote|whole)\b",
+    re.I,
+)
+QUOTES_AMONG = re.compile(r"\bthe\s+(?:one|ones|sentence|line)\s+(?:about|on|concerning)\s+", re.I)
 PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 # "it", "they", or a demonstrative standing alone ("why is that?", "is this new?");
 # "this library" is a determiner and names its own topic.
@@ -233,7 +242,11 @@ def resolve(
     before = searched(last.query)
     found = next((a for a in reversed(history) if a.found and a.rows), None)
     analysis = analyze(question)
-    if analysis.intent == "quote" and not analysis.terms and found:
+    if analysis.intent == "quote" and found and QUOTES_AMONG.search(question):
+        query = f"{question} (among the answers to: {searched(found.query)})"
+        return Turn(query, searched(found.query), among=found.rows, among_lists=True)
+    points_back = not analysis.terms or QUOTES_BACK.search(question)
+    if analysis.intent == "quote" and found and points_back:
         focus = found.rows[found.focus_index]
         return Turn(f"Quote the sentence cited for: {found.question}", quote_rows=(focus,))
     if ALONGSIDE.search(question) and found:

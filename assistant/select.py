@@ -5,9 +5,11 @@ question; this module turns those probabilities into an answer of the shape
 the question asks for:
 
 - a fact: the best sentence, and any other the scorer is as sure of;
-- a list: every sentence at or above the threshold, plus the sentences that
-  carry an enumeration on ("Additionally, ...", "Other ... included ...",
-  "... was also signed"), in the article's order;
+- a list: every sentence at or above the threshold, plus the rest of each
+  enumeration one of them belongs to: the sentences that carry it on
+  ("Additionally, ...", "Other ... included ...", "... was also signed") and
+  the sentences those carry on, back to the one that began it; in the
+  article's order;
 - a sentence that points back ("He said ...", "These included ...") brings the
   sentence before it as its context.
 
@@ -36,7 +38,7 @@ POINTS_BACK = re.compile(
 # "A memorandum was also signed".
 CARRIES_ON = re.compile(
     r"^(?:additionally|also|other|others|further|furthermore|moreover|in addition|besides|"
-    r"likewise|similarly|these|those|they)\b|^\w+(?:\s+\w+){0,8}?\s+(?:were|was|are|is|will|"
+    r"likewise|similarly|these|those|they)\b|^[\w'’-]+(?:\s+[\w'’-]+){0,8}?\s+(?:were|was|are|is|will|"
     r"would|have|has|had)\s+also\b",
     re.IGNORECASE,
 )
@@ -79,7 +81,9 @@ class Selector:
         return None
 
     def carried_on(self, rows: Sequence[int]) -> list[int]:
-        """The rows, each followed by the sentences that carry its list on.
+        """The rows with the whole enumeration each belongs to: the sentences
+        before it that it carries on, back to the one that began the list, and
+        the sentences after it that carry the list on.
 
         In the same paragraph a carrying sentence follows directly; the first
         sentence of the next paragraph carries on only when it opens with
@@ -87,9 +91,18 @@ class Selector:
         found = list(rows)
         for row in rows:
             step = row
+            while (step := self.carried_from(step)) is not None and step not in found:
+                found.append(step)
+            step = row
             while (step := self.carrier(step)) is not None and step not in found:
                 found.append(step)
         return found
+
+    def carried_from(self, row: int) -> int | None:
+        """The sentence before, when this one carries its list on."""
+        s = self.sentences[row]
+        before = self.row_of.get((s.doc_id, s.number - 1))
+        return before if before is not None and self.carrier(before) == row else None
 
     def carrier(self, row: int) -> int | None:
         s = self.sentences[row]

@@ -113,3 +113,18 @@ def test_the_scorer_reads_a_follow_up_with_the_question_before_it():
     turn = resolve("Which one concerns education?", [answered("What was signed?")])
     assert turn.previous == "What was signed?"
     assert resolve("What was signed?", []).previous is None
+
+
+def test_a_quote_request_pointing_back_quotes_the_sentence_just_cited():
+    focus = Answer("Which one?", "Which one?", "t", True, rows=(7, 8), focus_index=1)
+    for question in ("give me that one verbatim", "Quote that whole sentence please."):
+        assert resolve(question, [focus]).quote_rows == (8,)
+    # A quote of something named is searched, even with "that" in it.
+    assert resolve("Quote the sentence saying that flights would open.", [focus]).quote_rows == ()
+
+
+def test_quote_the_one_about_x_picks_among_the_sentences_just_cited():
+    listed = answered("What was signed?", rows=(4, 5, 6))
+    turn = resolve("Quote me the one about defense, word for word.", [listed])
+    assert turn.among == (4, 5, 6)
+    assert turn.quote_rows == ()

@@ -272,7 +272,7 @@ def test_the_next_build_removes_temporary_files_of_killed_builds_only(built, cor
     dead = finished_pid()
     (folder / f".sentences.jsonl.tmp-{dead}").write_text("half a file")
     (folder / f".bm25.tmp-{dead}").mkdir()
-    (folder / f".bm25.tmp-{dead}" / "bm25.npz").write_bytes(b"half")
+    (folder / f".bm25.tmp-{dead}" / "bm25.data.npy").write_bytes(b"half")
     (folder / f".model.onnx.tmp-{dead}").write_bytes(b"half")
     alive = folder / f".passages.jsonl.tmp-{os.getppid()}"  # a process still running
     alive.write_text("being written")
@@ -336,7 +336,14 @@ def reference_answers(tmp_path_factory) -> list[dict]:
 
 # Where a build is killed: while it embeds, and before the first rename, one in the
 # middle, the BM25 arrays (moved out of a folder of their own) and the manifest (last).
-STEPS = ["embedding", "documents.jsonl", "sentences.faiss", "bm25.npz", "manifest.json"]
+STEPS = [
+    "embedding",
+    "documents.jsonl",
+    "sentences.faiss",
+    "bm25.data.npy",
+    "tokens.npy",
+    "manifest.json",
+]
 
 
 @pytest.mark.parametrize("step", STEPS)

@@ -64,7 +64,20 @@ def test_a_list_carries_on_through_its_paragraph_and_into_an_other_sentence():
     ]
 
 
-def test_a_new_paragraph_carries_a_list_on_only_when_it_opens_with_other():
+def test_the_last_sentence_of_a_list_brings_the_sentences_it_carries_on():
+    # "Other documents included ..." carries on the list the paragraph before
+    # began: scored alone, it brings that list back to its announcing sentence.
     rows = SELECTOR.listing(scored({"protocol": 0.8}), T)
-    assert [TEXT[r] for r in rows] == ["Other documents included a protocol on statistics."]
+    assert [TEXT[r] for r in rows] == [
+        "The ministers exchanged three documents.",
+        "These included an agreement on fisheries and another on customs.",
+        "A memorandum on energy was also signed.",
+        "Other documents included a protocol on statistics.",
+    ]
+
+
+def test_sentences_that_do_not_carry_a_list_on_stay_out_of_it():
+    rows = SELECTOR.listing(scored({"praised": 0.8}), T)
+    assert [TEXT[r] for r in rows] == ["Minister Berg praised the talks."]
     assert SELECTOR.carrier(row("praised")) is None  # "He called ..." points back, lists nothing
+    assert SELECTOR.carried_from(row("praised")) is None  # not "Other ...": a new subject

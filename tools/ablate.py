@@ -35,6 +35,12 @@ def patched(target, name: str, value) -> Iterator[None]:
         setattr(target, name, old)
 
 
+@contextlib.contextmanager
+def both(first, second) -> Iterator[None]:
+    with first, second:
+        yield
+
+
 RULES = {
     # A list goes on in sentences that carry its enumeration on.
     "carry-on": lambda: patched(select, "CARRIES_ON", NEVER),
@@ -49,6 +55,12 @@ RULES = {
         Assistant,
         "scorer_input",
         lambda self, query, previous, *rest: READS_PREVIOUS(self, query, None, *rest),
+    ),
+    # A sentence that carries a list on brings the sentences it carries on.
+    "list-back": lambda: patched(select.Selector, "carried_from", lambda self, row: None),
+    # "Quote that one", "Quote the one about X" read the sentences just cited.
+    "quote-back": lambda: both(
+        patched(conversation, "QUOTES_BACK", NEVER), patched(conversation, "QUOTES_AMONG", NEVER)
     ),
     # "he" / "she" in a follow-up is replaced by the person last asked about.
     "pronoun": lambda: patched(conversation, "PERSON_PRONOUN", NEVER),

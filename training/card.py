@@ -2,6 +2,8 @@
 
 import json
 
+import numpy as np
+
 CARD = """# Answer scorer
 
 The assistant's answer stage ranks retrieved sentences by this scorer, cites
@@ -14,8 +16,8 @@ a sentence answers a question or a part of it.
 | base | {base} |
 | what it reads | each question token against each token of the sentence and of the sentence before it (late interaction over the frozen token vectors the index keeps), the sentence cosines, the retriever's passage cosine and BM25, and the same comparison for the question of the turn before a follow-up: {n_features} features, with their gaps to the best candidate's and the best candidate's own values |
 | sentence head | logistic regression over the {n_inputs} standardised inputs (L2 {l2}): the probability that the sentence answers the question or a part of it; a list cites every sentence at or above {threshold:.4f}, the cut with the best F1 on held-out candidates ({list_f1:.3f}) |
-| question head | logistic regression over the best candidate's probability, its lead over the second, the best candidate's features and the best of each feature over all candidates: whether the text answers at all; refused below {answerable_threshold:.4f}, the cut that refuses {off_topic:.0%} of the held-out questions asked of an article about something else |
-| files | `scorer.json` (head, threshold, figures), `idf.npy` (vocabulary IDF, {idf_kb:.0f} KB); sha256 checked on load |
+| question head | logistic regression over how near in meaning the question comes to the most probable candidate and to any candidate (late interaction and sentence cosines, and the question's nearness to unrelated text; no word-overlap feature): whether the text answers at all; refused below {answerable_threshold:.4f}, the cut that refuses {off_topic:.0%} of the held-out questions asked of an article about something else |
+| files | `scorer.json` (heads, thresholds, figures), `idf.npy` (vocabulary IDF, {idf_kb:.0f} KB), `background.npy` ({background} SelQA sentence vectors, float16, {background_kb:.0f} KB: how near a question comes to text about nothing in particular); sha256 checked on load |
 
 ## Data
 
@@ -28,14 +30,23 @@ a sentence answers a question or a part of it.
   article, whose sentences cannot answer it.
 - **Conversation**: {follow_up_percent}% of the questions that have one are asked as a follow-up of
   the question before them in the same paragraph.
+- **Retyped**: {retyped_percent}% of the questions are rewritten the way people
+  type them: lower case without a question mark, a letter dropped, a request
+  for a passage ("Quote the sentence about ..."), or keywords alone.
+- **Reworded**: {reworded_percent}% of the questions have up to two lower-case
+  content words replaced by one of their {near_words} nearest words in the
+  model's own input word vectors ("sectors" -> "industries"), as people who
+  have not read the text ask without its words.
 - **SelQA** answer sentence selection, dev and test splits (`selqa-ass-dev.json`,
-  `selqa-ass-test.json`): its sentences, with SQuAD's, give the IDF table.
+  `selqa-ass-test.json`): its articles as one corpus, its questions with the
+  sentences it marks correct; its sentences, with SQuAD's, give the IDF table
+  and the background sample.
   Apache-2.0, Copyright 2016, Emory University; Jurczyk, Zhai and Choi (2016),
   "SelQA: A New Benchmark for Selection-based Question Answering".
 
-Held out for the threshold and the figures below: the SQuAD article "Spectre
-(2015 film)", with 188 of the 348 unanswerable questions, and its off-topic
-questions. Nothing was trained or tuned on `../shared/data/external/`,
+Held out for the thresholds and the figures below: the SQuAD article "Spectre
+(2015 film)", with 188 of the 348 unanswerable questions, its off-topic
+questions, and a tenth of SelQA. Nothing was trained or tuned on `../shared/data/external/`,
 `../shared/eval/` or the project's question sets.
 
 ## Training
@@ -77,6 +88,11 @@ def write_card(path, params: dict) -> None:
         refused=", ".join(f"{k} {v:.2f}" for k, v in held["refused_by_kind"].items()),
         train_refused=", ".join(f"{k} {v:.2f}" for k, v in train["refused_by_kind"].items()),
         idf_kb=(root / params["idf"]).stat().st_size / 1024,
+        background=int(np.load(root / params["background"], mmap_mode="r").shape[0]),
+        background_kb=(root / params["background"]).stat().st_size / 1024,
+        retyped_percent=round(100 * data.RETYPED_SHARE),
+        reworded_percent=round(100 * data.REWORDED_SHARE),
+        near_words=data.NEAR_WORDS,
         off_topic_every=data.OFF_TOPIC_EVERY,
         follow_up_percent=round(100 * data.FOLLOW_UP_SHARE),
         seed=params["seed"],

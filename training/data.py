@@ -15,7 +15,14 @@ answer span.
   the question before them in the same paragraph, as the assistant passes a
   conversation's turns.
 - Retyped: RETYPED_SHARE of the questions are rewritten the way people type
-  them (lower case, a typo, a request for a passage, keywords; `retyped`).
+  them (lower case, typos, a request for a passage, keywords, after an aside;
+  `retyped`).
+- Reworded: REWORDED_SHARE of the questions have up to two of their lower-case
+  content words replaced by a near word of the model's own vocabulary
+  (`Rewording`: "sectors" -> "industries", "discussed" -> "debated"), as people
+  who have not read the text ask without its words. SQuAD's questions were
+  written beside their paragraph and share most of its words; without these,
+  the heads learn that a question word missing from the text means no answer.
 - SelQA (dev and test splits, both training data here): its articles as one
   corpus, a section per paragraph; a candidate is positive when it overlaps a
   sentence SelQA marks correct. Its questions are often paraphrases, with few
@@ -48,6 +55,10 @@ OFF_TOPIC_EVERY = 5
 FOLLOW_UP_SHARE = 0.5
 RETYPED_SHARE = 0.4  # questions asked the way people type them (retyped)
 RETYPED = "/retyped"  # ends the group name of a retyped question
+REWORDED_SHARE = 0.3
+REWORDED = "/reworded"
+NEAR_WORDS = 5  # a replacement is drawn from this many nearest words
+ASIDES = 500  # SelQA sentences a retyped question may follow, as people explain why they ask
 # How people ask for a passage rather than a fact; each frame takes the
 # question's content words.
 REQUESTS = (
@@ -118,35 +129,103 @@ def squad_articles(folder: Path) -> list[tuple[str, str, list[Asked]]]:
     return articles
 
 
-def retyped(question: str, rng: random.Random) -> str:
-    """The question as people also type it: lower case without its question
-    mark, with a typo, as a request for a passage, or as keywords. The answer
-    stays the same, so the labels do.
+def misspelt(word: str, rng: random.Random) -> str:
+    """The word with one slip of the keys: a letter dropped, doubled, swapped
+    with the next one, or another letter in its place."""
+    j = rng.randrange(1, len(word) - 1)
+    slip = rng.randrange(4)
+    if slip == 0:
+        return word[:j] + word[j + 1 :]
+    if slip == 1:
+        return word[:j] + word[j] + word[j:]
+    if slip == 2:
+        return word[:j] + word[j + 1] + word[j] + word[j + 2 :]
+    return word[:j] + rng.choice("aeiourstnl") + word[j + 1 :]
 
-    >>> retyped("When did Beyonce start becoming popular?", random.Random(13))
-    'Quote the sentence about beyonce start becoming popular.'
-    >>> retyped("When did Beyonce start becoming popular?", random.Random(1))
-    'When did Beynce start becoming popular?'
+
+def retyped(question: str, rng: random.Random, asides: list[str] = ()) -> str:
+    """The question as people also type it: lower case without its question
+    mark, with typos in one to three words, as a request for a passage, as
+    keywords, or after an aside about something else (a sentence of another
+    text). The answer stays the same, so the labels do.
+
+    >>> retyped("When did Beyonce start becoming popular?", random.Random(7))
+    'What does the article say about beyonce start becoming popular?'
+    >>> retyped("When did Beyonce start becoming popular?", random.Random(3))
+    'When did Byonce start becoimng popullr?'
+    >>> retyped("Who won?", random.Random(5), ["It rained all day."])
+    'It rained all day. Who won?'
     """
     from assistant.lexical import STOPWORDS
 
     words = question.rstrip(" ?").split()
     content = [w for w in words if w.lower().strip(",.") not in STOPWORDS] or words
-    way = rng.randrange(4)
+    way = rng.randrange(5 if asides else 4)
     if way == 0:
         return question.lower().rstrip(" ?")
     if way == 1:
-        long_words = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+        long_words = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
         if not long_words:
             return question
-        i = rng.choice(long_words)
-        j = rng.randrange(1, len(words[i]) - 1)
-        words[i] = words[i][:j] + words[i][j + 1 :]  # a letter dropped
+        for i in rng.sample(long_words, min(len(long_words), rng.randint(1, 3))):
+            words[i] = misspelt(words[i], rng)
         return " ".join(words) + "?"
+    if way == 4:
+        return f"{rng.choice(asides)} {question}"
     topic = " ".join(content).lower()
     if way == 2:
         return rng.choice(REQUESTS).format(topic)
     return topic
+
+
+class Rewording:
+    """Near words by the cosine of the model's input word vectors (its first
+    layer), a thesaurus that ships with the model. Whole words only, and never
+    one that shares a stem-like prefix with the word ("signed" -> "unsigned")."""
+
+    def __init__(self, model_folder: Path):
+        import json
+
+        from safetensors.numpy import load_file
+
+        weights = load_file(str(model_folder / "model.safetensors"))
+        table = next(v for k, v in weights.items() if k.endswith("word_embeddings.weight"))
+        self.vectors = table / np.linalg.norm(table, axis=1, keepdims=True)
+        tokenizer = json.loads((model_folder / "tokenizer.json").read_text(encoding="utf-8"))
+        self.vocabulary = tokenizer["model"]["vocab"]
+        self.words = {i: w for w, i in self.vocabulary.items()}
+        self.memo: dict[str, list[str]] = {}
+
+    def near(self, word: str) -> list[str]:
+        if word not in self.memo:
+            found = []
+            row = self.vocabulary.get(word)
+            if row is not None:
+                for other in np.argsort(-(self.vectors @ self.vectors[row]))[1:40]:
+                    near = self.words[int(other)]
+                    unlike = near[:4] != word[:4] and word not in near and near not in word
+                    if near.isalpha() and len(near) >= 3 and unlike:
+                        found.append(near)
+            self.memo[word] = found[:NEAR_WORDS]
+        return self.memo[word]
+
+    def reword(self, question: str, rng: random.Random) -> str:
+        from assistant.lexical import STOPWORDS
+
+        words = question.split()
+        places = [
+            i
+            for i, w in enumerate(words)
+            if w.strip("?,.").isalpha()
+            and w.strip("?,.").islower()
+            and len(w.strip("?,.")) >= 4
+            and w.strip("?,.") not in STOPWORDS
+            and self.near(w.strip("?,."))
+        ]
+        for i in rng.sample(places, min(2, len(places))):
+            bare = words[i].strip("?,.")
+            words[i] = words[i].replace(bare, rng.choice(self.near(bare)))
+        return " ".join(words)
 
 
 def split_sentences(paragraphs: list[str]) -> list[str]:
@@ -253,8 +332,16 @@ def background_sample(folder: Path, size: int, seed: int) -> list[str]:
     return random.Random(seed).sample(sentences, min(size, len(sentences)))
 
 
-def build(folder: Path, work: Path, scorer, progress: Callable[[str], None], seed: int) -> Rows:
+def build(
+    folder: Path,
+    work: Path,
+    scorer,
+    progress: Callable[[str], None],
+    seed: int,
+    rewording: Rewording | None = None,
+) -> Rows:
     rng = random.Random(seed)
+    asides = background_sample(folder, ASIDES, seed + 1)
     articles = squad_articles(folder)
     blocks, labels, groups, sources, splits = [], [], [], [], []
     assistants = {}
@@ -268,8 +355,11 @@ def build(folder: Path, work: Path, scorer, progress: Callable[[str], None], see
             if asked.previous and rng.random() >= FOLLOW_UP_SHARE:
                 asked = Asked(asked.question, None, asked.spans)
             label = f"{name}/{number}"
+            if rewording is not None and rng.random() < REWORDED_SHARE:
+                asked = Asked(rewording.reword(asked.question, rng), asked.previous, asked.spans)
+                label += REWORDED
             if rng.random() < RETYPED_SHARE:
-                asked = Asked(retyped(asked.question, rng), asked.previous, asked.spans)
+                asked = Asked(retyped(asked.question, rng, asides), asked.previous, asked.spans)
                 label += RETYPED
             x, hits = ask(assistant, asked, scorer, k)
             gold = overlapping(assistant.index.sentences, asked.spans)

@@ -8,10 +8,10 @@
    split: one per candidate (its cut, where a sentence counts as part of an
    answer, is the best F1 on the held-out split's candidates), and one per
    question, over its best candidates (its cut, whether the text answers at
-   all, refuses FALSE_REFUSALS of the answerable held-out questions as people
-   type them). Never evaluation data.
-4. models/answer-scorer/: scorer.json (head, threshold, figures, sha256 of
-   every file), idf.npy and the model card.
+   all, refuses OFF_TOPIC_REFUSED of the held-out questions asked of another
+   article). Never evaluation data.
+4. models/answer-scorer/: scorer.json (heads, thresholds, figures, sha256 of
+   every file), idf.npy, background.npy and the model card.
 
 It runs in minutes on two CPU cores and prints its figures.
 """
@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     background = SentenceTransformerEmbedder().encode(sample).astype(np.float16)
     np.save(out / "background.npy", background, allow_pickle=False)
     lender = Lender(idf, background.astype(np.float32))
-    rows = data.build(folder, work / "indexes", lender, say, args.seed)
+    rewording = data.Rewording(bundled_model_path())
+    rows = data.build(folder, work / "indexes", lender, say, args.seed, rewording)
     rows.save(work / f"rows-seed{args.seed}.npz")
     train = np.array([s == "train" for s in rows.splits])
     val = ~train
