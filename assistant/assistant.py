@@ -1,15 +1,9 @@
 """The one API the CLI and the UI call: `Assistant.ask(question, history) -> Answer`.
 
-The answer stage is a straight pipeline:
-
-    conversation (query and candidate set) -> retrieve -> score -> select -> compose
-
-conversation.py reads a follow-up into a standalone query, the rows to search
-among or skip, and the question the scorer reads (with the turn before it);
-retrieve.py proposes candidates (dense and BM25, fused); scorer.py says how
-likely each is to answer; select.py keeps the sentences the question's shape
-asks for; answer.py writes them out. The index and the scorer open lazily on
-the first question, so constructing an Assistant is cheap and only validates.
+It ties the stages together: follow-up reading (conversation.py), retrieval
+(retrieve.py), choosing sentences (select.py) and writing the answer
+(answer.py). The index opens lazily on the first question, so constructing an
+Assistant is cheap and only validates.
 """
 
 import os
@@ -19,19 +13,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.answer import Answer, Composer
+from assistant.answerable import Answerability
 from assistant.conversation import People, Turn, resolve, searched
 from assistant.corpus import Document, corpus_files, parse_document
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import CorpusError, QuestionError
 from assistant.items import enumeration
-from assistant.question import analyze, plural_head
-from assistant.retrieve import Hit, Retriever
-from assistant.scorer import AnswerScorer, Candidate
-from assistant.scorer import Question as ScorerQuestion
-from assistant.select import Selector, ranked
+from assistant.question import analyze, narrowed_to, plural_head
+from assistant.retrieve import Retriever
+from assistant.select import Selector
 from assistant.settings import Settings
 from assistant.store import Index, Progress, build_index, open_index, quiet
 from assistant.swap import build_changed
+
+LIST_DEPTH = 24  # sentences considered for a list answer
+FACT_DEPTH = 12
+PASSIVE_LIST = re.compile(
+    r"^\s*what\s+(?:was|were|has\s+been|have\s+been)\s+\w+(?:ed|en|wn)"
+    r"(?:\s+(?:during|at|in)\s+the\s+(?:visit|talks|meeting|summit))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+
 
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
 # shown back, they can reverse how the question reads on screen.
@@ -86,20 +88,11 @@ class Assistant:
         settings: Settings | None = None,
         embedder: Embedder | None = None,
         progress: Progress = quiet,
-        scorer: AnswerScorer | None = None,
     ):
         self.settings = settings or Settings()
         self.embedder = embedder or SentenceTransformerEmbedder(self.settings.model)
         self.progress = progress
-        self._scorer = scorer
         self._index: Index | None = None
-
-    @property
-    def scorer(self) -> AnswerScorer:
-        # Read on first use: building an index (and training the scorer) needs none.
-        if self._scorer is None:
-            self._scorer = AnswerScorer(self.settings.scorer_dir)
-        return self._scorer
 
     @property
     def index(self) -> Index:
@@ -114,12 +107,13 @@ class Assistant:
         settings = self.settings
         questions = query_embedder(settings.index_dir, index.manifest, self.embedder, self.progress)
         self.retriever = Retriever(index, questions, settings.candidates, settings.rrf_k)
-        self.selector = Selector(index.sentences, settings.sure)
+        self.selector = Selector(index, questions.encode)
         self.composer = Composer(index)
         self.people = People(
             lambda: " ".join(d.text for d in index.documents),
             lambda row: index.sentences[row].text,
         )
+        self.answerability = Answerability(self.selector, lambda: self.people.known)
         return index
 
     def reindex(self, progress: Progress | None = None) -> Index:
@@ -148,7 +142,7 @@ class Assistant:
 
     def quote(self, question: str, turn: Turn) -> Answer:
         rows = list(turn.quote_rows)
-        before = self.selector.antecedent(rows[0])
+        before = self.selector.antecedent(rows[0], analyze(turn.query))
         if before is not None:
             rows.insert(0, before)
         citations = self.composer.citations(rows, {})
@@ -163,78 +157,57 @@ class Assistant:
             focus_index=len(rows) - 1,
         )
 
-    def candidates(self, turn: Turn, query: str, vector) -> list[Hit]:
-        """Retrieve: the sentences the scorer reads, best-fused first."""
-        total = len(self.index.sentences)
-        if turn.among:
-            among = (
-                set(self.selector.carried_on(turn.among)) if turn.among_lists else set(turn.among)
-            )
-            hits = self.retriever.search(query, k=total, vector=vector)
-            hits = [h for h in hits if h.row in among]
-        else:
-            k = min(self.settings.scored + len(turn.skip), total)
-            hits = self.retriever.search(query, k=k, vector=vector)
-        return [h for h in hits if h.row not in turn.skip][: max(self.settings.scored, 1)]
-
-    def scorer_input(
-        self, query: str, previous: str | None, hits: list[Hit], vector=None, tokens=None
-    ) -> tuple[ScorerQuestion, list[Candidate]]:
-        """What the answer scorer reads: the question (with the turn before) and
-        each candidate with the sentence before it."""
-        if vector is None or tokens is None:
-            vector, tokens = self.retriever.question(query)
-        before = self.retriever.question(previous)[1] if previous else None
-        asked = ScorerQuestion(tokens, vector, before)
-        return asked, [self.candidate(h) for h in hits]
-
-    def candidate(self, hit: Hit) -> Candidate:
-        index = self.index
-        before = self.selector.neighbour(hit.row, -1)
-        return Candidate(
-            index.tokens[hit.row],
-            index.sentence_vectors.reconstruct(hit.row),
-            None if before is None else index.tokens[before],
-            None if before is None else index.sentence_vectors.reconstruct(before),
-            hit.context,
-            hit.lexical,
-        )
-
     def search(self, question: str, turn: Turn) -> Answer:
-        intent = "quote" if analyze(question).intent == "quote" else analyze(turn.query).intent
-        if turn.among and intent != "quote":
+        analysis = analyze(searched(turn.query))
+        asked = analyze(question)
+        intent = "quote" if asked.intent == "quote" else analysis.intent
+        if intent == "fact" and PASSIVE_LIST.match(turn.query):
+            intent = "list"
+        if turn.among:
             intent = "fact"
-        query = searched(turn.query)
-        vector, tokens = self.retriever.question(query)
-        hits = self.candidates(turn, query, vector)
+        total = len(self.index.sentences)
+        depth = total if turn.among else (LIST_DEPTH if intent == "list" else FACT_DEPTH)
+        # analysis.text is the query, or the question embedded in it ("Did they
+        # say when ...?").
+        hits = self.retriever.search(analysis.text, k=min(depth + len(turn.skip), total))
+        if turn.among:
+            among = self.selector.carried_on(turn.among) if turn.among_lists else set(turn.among)
+            hits = [h for h in hits if h.row in among]
+        hits = [h for h in hits if h.row not in turn.skip]
         if not hits:
             text = self.composer.refusal("nothing further in it matches", None)
             return Answer(question, turn.query, text, False, (), "none")
-        asked, candidates = self.scorer_input(query, turn.previous, hits, vector, tokens)
-        verdict = self.scorer.score(asked, candidates)
-        scored = ranked(hits, verdict.probabilities)
-        best = scored[0]
-        scores = {s.row: s.probability for s in scored}
-        # "Which one ...?" picks among answers already given: the best of them.
-        if not verdict.found and not turn.among:
-            text = self.composer.refusal("no sentence in it answers the question", best.row)
-            citations = self.composer.citations([best.row], scores)
+        evidence, reason, bridges = self.answerability.pick(
+            analysis, self.selector.weigh(analysis, hits, intent)
+        )
+        best = evidence[0]
+        if reason:
+            text = self.composer.refusal(reason, best.row)
+            citations = self.composer.citations([best.row], {best.row: best.relevance})
             return Answer(question, turn.query, text, False, tuple(citations), "none")
-        given = frozenset(turn.skip)
-        if intent == "list":
-            rows = self.selector.listing(scored, self.scorer.threshold, given)
-        else:
-            rows = self.selector.fact(scored, self.scorer.threshold, given)
+        rows = self.selector.choose(
+            analysis,
+            evidence,
+            intent,
+            frozenset(turn.skip),
+            lambda e: self.answerability.second_answer(analysis, best, e),
+        )
+        rows += [row for row in bridges if row not in rows]
+        narrowed = narrowed_to(turn.query) if intent == "list" else ()
+        rows, keep = self.selector.narrow(rows, narrowed)
+        if intent == "list" and keep is None:
+            rows, keep = self.selector.of_kind(rows, turn.query)
         if intent == "quote":
             rows.sort()  # a quote reads in the article's order
+        scores = {e.row: e.relevance for e in evidence}
         citations = self.composer.citations(rows, scores)
         single_sentence = len(rows) == 1 and not enumeration(self.index.sentences[rows[0]].text)
         if intent == "list" and not single_sentence:
-            text = self.composer.bullets(rows, plural_head(turn.query))
+            text = self.composer.bullets(rows, plural_head(turn.query), keep, " ".join(narrowed))
         elif intent == "quote":
             text = self.composer.quote(rows)
         else:
-            text = self.composer.fact(rows, with_date=analyze(turn.query).wh == "when")
+            text = self.composer.fact(rows, with_date=analysis.wh == "when")
         return Answer(
             question,
             turn.query,

@@ -19,7 +19,7 @@ from assistant.errors import AssistantError
 from assistant.export_cache import default_cache_dir
 from assistant.settings import Settings
 
-SECTIONS = ("cold", "warm", "build", "scale", "app", "scorer", "load")  # of `assistant bench`
+SECTIONS = ("cold", "warm", "build", "scale", "app", "load")  # of `assistant bench`
 
 
 def say(message: str) -> None:

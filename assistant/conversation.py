@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from assistant.answer import Answer
 from assistant.lexical import STOPWORDS, fold, stem
-from assistant.names import people, plain, same_name
+from assistant.matching import plain
+from assistant.names import people, same_name
 from assistant.question import AUXILIARY, FRAME_WORDS, VERB, analyze, narrowed_to, proper_names
 
 # closeness(word, words): how alike in meaning the word is to each of the words.
@@ -54,15 +55,6 @@ ONE_ON = re.compile(
     r"^(?:the\s+|a\s+)?(?:one|ones|those|that|this)\s+(on|about|for|in|of|with|concerning)\s+",
     re.I,
 )
-# A quote request that points at what was just cited: "Quote it.", "give me that
-# one verbatim", "Quote that whole sentence"; and one that picks among the
-# sentences just cited: "Quote the one about defense".
-QUOTES_BACK = re.compile(
-    r"\b(?:it|that|this|them)\s*[.?!]*\s*$|\b(?:that|this|the\s+same)\s+"
-    r"(?:one|sentence|line|passage|part|bit|quote|whole)\b",
-    re.I,
-)
-QUOTES_AMONG = re.compile(r"\bthe\s+(?:one|ones|sentence|line)\s+(?:about|on|concerning)\s+", re.I)
 PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 # "it", "they", or a demonstrative standing alone ("why is that?", "is this new?");
 # "this library" is a determiner and names its own topic.
@@ -83,7 +75,6 @@ AND_QUESTION = re.compile(
 @dataclass(frozen=True)
 class Turn:
     query: str  # standalone query to search and to show
-    previous: str | None = None  # the question of the turn before, which the scorer reads too
     among: tuple[int, ...] = ()  # search only these rows (empty: all)
     skip: tuple[int, ...] = ()  # never cite these rows again
     quote_rows: tuple[int, ...] = ()  # quote these rows without searching
@@ -239,25 +230,19 @@ def resolve(
         question = AND_QUESTION.sub("", question)
         question = question[:1].upper() + question[1:]
     last = history[-1]
-    before = searched(last.query)
     found = next((a for a in reversed(history) if a.found and a.rows), None)
     analysis = analyze(question)
-    if analysis.intent == "quote" and found and QUOTES_AMONG.search(question):
-        query = f"{question} (among the answers to: {searched(found.query)})"
-        return Turn(query, searched(found.query), among=found.rows, among_lists=True)
-    points_back = not analysis.terms or QUOTES_BACK.search(question)
-    if analysis.intent == "quote" and found and points_back:
+    if analysis.intent == "quote" and not analysis.terms and found:
         focus = found.rows[found.focus_index]
         return Turn(f"Quote the sentence cited for: {found.question}", quote_rows=(focus,))
     if ALONGSIDE.search(question) and found:
         rest = ALONGSIDE.sub("", question).strip(" ?")
         focus = found.rows[found.focus_index]
-        query = f"{rest} (in the sentence cited for: {found.query})"
-        return Turn(query, searched(found.query), among=(focus,))
+        return Turn(f"{rest} (in the sentence cited for: {found.query})", among=(focus,))
     if SELECT_AMONG.match(question) and found:
         rest = SELECT_AMONG.sub("", question).strip(" ?")
         query = f"{rest} (among the answers to: {found.query})"
-        return Turn(query, searched(found.query), among=found.rows, among_lists=True)
+        return Turn(query, among=found.rows, among_lists=True)
     if BARE_MORE.match(question):
         return Turn(last.query, skip=given_rows(history))
     carried = CARRY.match(question)
@@ -270,8 +255,8 @@ def resolve(
         note = AMONG_NOTE.search(last.query)
         source = note and next((a for a in history if a.query == note.group(1) and a.rows), None)
         if source:
-            return Turn(query, searched(source.query), among=source.rows, among_lists=True)
-        return Turn(query, before)
+            return Turn(query, among=source.rows, among_lists=True)
+        return Turn(query)
     resolved = question
     name = person(history, people)
     if name and PERSON_PRONOUN.search(resolved):
@@ -283,4 +268,4 @@ def resolve(
         if topic and topic.lower() not in resolved.lower():
             resolved = f"{resolved.rstrip(' ?')}? ({topic})"
     skip = given_rows(history) if MORE.search(question) else ()
-    return Turn(resolved, before, skip=skip)
+    return Turn(resolved, skip=skip)

@@ -11,7 +11,7 @@ This module does not index or search; see store.py and retrieve.py.
 import hashlib
 import os
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -22,13 +22,6 @@ BUNDLED_MODEL = "all-MiniLM-L6-v2"
 BUNDLED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 
-class Tokens(NamedTuple):
-    """A text's contextual token vectors, as the answer scorer compares them."""
-
-    vectors: np.ndarray  # (tokens, dimension) float32, each row of unit length
-    ids: np.ndarray  # (tokens,) int32 vocabulary ids; [CLS] and [SEP] are left out
-
-
 class Embedder(Protocol):
     name: str  # shown in the manifest and in messages
     fingerprint: str  # changes whenever the weights change
@@ -37,27 +30,6 @@ class Embedder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray:
         """One L2-normalized float32 row per text."""
         ...
-
-    def encode_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[Tokens]]:
-        """What encode gives, and each text's token vectors from the same pass."""
-        ...
-
-
-def unit_rows(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length (zero rows stay zero).
-
-    >>> np.allclose(unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])), [[0.6, 0.8], [0.0, 0.0]])
-    True
-    """
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
-
-
-def inner_tokens(vectors: np.ndarray, ids: np.ndarray) -> Tokens:
-    """The token vectors of one encoded text without its first ([CLS]) and last
-    ([SEP]) token, which every text has and which match nothing in particular."""
-    inner = np.asarray(vectors[1:-1], dtype=np.float32)
-    return Tokens(unit_rows(inner), np.asarray(ids[1:-1], dtype=np.int32))
 
 
 def file_sha256(path: Path) -> str:
@@ -148,23 +120,6 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
-
-    def encode_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[Tokens]]:
-        if not texts:
-            return self.encode(texts), []
-        outputs = self.model.encode(
-            texts,
-            batch_size=self.batch_size,
-            output_value=None,
-            convert_to_numpy=False,
-            show_progress_bar=False,
-        )
-        pooled = np.stack([o["sentence_embedding"].float().numpy() for o in outputs])
-        tokens = [
-            inner_tokens(o["token_embeddings"].float().numpy(), o["input_ids"].numpy())
-            for o in outputs
-        ]
-        return unit_rows(pooled), tokens
 
     def export_onnx(self, folder: Path, corpus: list[str] = ()) -> dict | None:
         """Export this model for the fast path, checked on corpus; see onnx_embedding.py."""

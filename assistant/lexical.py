@@ -127,6 +127,23 @@ class BM25:
     def __len__(self) -> int:
         return self.rows
 
+    @property
+    def vocab(self) -> dict[str, int]:
+        """Term -> id of every term in the corpus (select.py weighs and matches by it)."""
+        if self.model is None:
+            return {}
+        return {t: i for t, i in self.model.vocab_dict.items() if t}
+
+    def idf(self, term_id: int) -> float:
+        """Lucene's IDF of a term, as bm25s scores it."""
+        indptr = self.model.scores["indptr"]
+        df = int(indptr[term_id + 1] - indptr[term_id])
+        return float(np.log(1 + (self.rows - df + 0.5) / (df + 0.5)))
+
+    def idf_unseen(self) -> float:
+        """The IDF a term would have if it were in no row: the rarest possible."""
+        return float(np.log(1 + (self.rows + 0.5) / 0.5))
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for the query (zeros where no term matches)."""
         known = self.model.vocab_dict if self.model else {}

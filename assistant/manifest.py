@@ -16,12 +16,12 @@ from pathlib import Path
 
 from assistant.errors import IndexStoreError
 
-# 2: passages side by side; 3: clipped words spelt out; 4: bm25s; 5: sentence token vectors
-FORMAT = "assistant-index/5"
+# 2: passages side by side; 3: clipped words spelt out in BM25; 4: BM25 by bm25s
+FORMAT = "assistant-index/4"
 # The files every index holds besides the manifest (the ONNX export is recorded apart).
 DATA_FILES = frozenset(
     """documents.jsonl sentences.jsonl passages.jsonl sentences.faiss passages.faiss
-    bm25.params.json tokens.npy token_scales.npy token_ids.npy token_offsets.npy""".split()
+    bm25.params.json""".split()
 )
 # bm25s writes its arrays only when the corpus has a word to index.
 BM25_ARRAYS = frozenset("bm25.data.npy bm25.indices.npy bm25.indptr.npy bm25.vocab.json".split())
@@ -115,7 +115,7 @@ FIELDS = {
 def check(manifest) -> str:
     """The first thing wrong with a manifest's fields, or '' when every one is as built.
 
-    >>> check({"format": "assistant-index/5", "files": None})[:40]
+    >>> check({"format": "assistant-index/4", "files": None})[:40]
     "its field 'model' is missing"
     """
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embedding import Embedder, Tokens, file_sha256, inner_tokens, unit_rows
+from assistant.embedding import Embedder, file_sha256
 
 ONNX_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
@@ -86,42 +86,28 @@ class OnnxEmbedder:
         """One unit row per text. Texts are batched shortest first, so a batch
         pads little; small batches of 16 encoded the SQuAD sentences faster on
         two cores than batches of 64."""
-        return self.encode_tokens(texts, batch_size, keep_tokens=False)[0]
-
-    def encode_tokens(
-        self, texts: list[str], batch_size: int = 16, keep_tokens: bool = True
-    ) -> tuple[np.ndarray, list[Tokens]]:
-        """encode's rows, and each text's token vectors from the same pass."""
         if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32), []
+            return np.zeros((0, self.dimension), dtype=np.float32)
         if self._session is None:
             self._load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         batches = [
             [texts[i] for i in order[b : b + batch_size]] for b in range(0, len(texts), batch_size)
         ]
-
-        def run(batch: list[str]):
-            return self._encode_batch(batch, keep_tokens)
-
         if self.threads > 1 and len(batches) > 1:
             from concurrent.futures import ThreadPoolExecutor
 
             # onnxruntime releases the GIL while it runs, and a session may be
             # run from several threads at once.
             with ThreadPoolExecutor(self.threads) as pool:
-                done = list(pool.map(run, batches))
+                rows = list(pool.map(self._encode_batch, batches))
         else:
-            done = [run(batch) for batch in batches]
+            rows = [self._encode_batch(batch) for batch in batches]
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        vectors[order] = np.concatenate([rows for rows, _ in done])
-        tokens: list[Tokens] = [None] * len(texts) if keep_tokens else []  # type: ignore[list-item]
-        if keep_tokens:
-            for i, token in zip(order, (t for _, batch in done for t in batch), strict=True):
-                tokens[i] = token
-        return vectors, tokens
+        vectors[order] = np.concatenate(rows)
+        return vectors
 
-    def _encode_batch(self, texts: list[str], keep_tokens: bool) -> tuple[np.ndarray, list]:
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokens.encode_batch(texts)
         ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
@@ -131,11 +117,7 @@ class OnnxEmbedder:
         hidden = self._session.run(None, feed)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        tokens = []
-        if keep_tokens:
-            lengths = mask.sum(axis=1)
-            tokens = [inner_tokens(hidden[j, :n], ids[j, :n]) for j, n in enumerate(lengths)]
-        return unit_rows(pooled), tokens
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
 
 
 def exportable(model) -> bool:

@@ -1,13 +1,11 @@
-"""Read the shape of answer a question asks for: a quote, a list or a fact.
+"""Read a question: what shape of answer it wants and which words must be matched.
 
-Only English question forms decide it, never an article's words: a request for
-exact wording is a quote; a plural asked for ("which documents", "what
-sectors"), "list", "all", a terse plural ("documents signed?") or a passive with
-nothing named ("what was signed?") is a list; anything else is a fact. Which
-sentences answer is the scorer's call (scorer.py), not this module's.
+Everything here is about English questions in general, never about one article:
+the intent comes from question forms ("quote ...", "which documents ...",
+"how many ..."), and the words to match are the question's own content words
+minus the words every question uses ("say", "mention", "article").
 
-Also here: the question's content words (conversation.py swaps and carries
-them) and its names (who "he" is).
+This module does not look at the corpus; answer.py does the matching.
 """
 
 import re
@@ -28,19 +26,52 @@ LIST_CUE = re.compile(
     re.IGNORECASE,
 )
 WH = re.compile(r"\b(how many|how much|who|whom|whose|when|where|why|how|which|what)\b", re.I)
+EXTENT = re.compile(r"\bhow\s+(?:long|old|far|tall|high|big|large|deep|wide|often)\b", re.I)
 # The verbs that open a yes-no question or end a noun phrase ("projects in X were").
 AUXILIARY = r"(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should)"
 YES_NO = re.compile(rf"^\s*{AUXILIARY}\b", re.I)
-VERB = re.compile(rf"\b(?:{AUXILIARY}|be|been)\b", re.I)
-# "What was signed?", "What were agreed during the talks?": a passive that names
-# nothing asks for everything that was so treated.
-PASSIVE_LIST = re.compile(
-    r"^\s*what\s+(?:was|were|has\s+been|have\s+been|got|had\s+been)\s+\w+(?:ed|en|wn)\b"
-    r"(?:\s+(?:during|at|in|on|by|between|while|after|when)\b.*)?\s*[?.!]*\s*$",
-    re.IGNORECASE,
+# "Do we know how many died?", "Did they say when ...?": a yes-no question that
+# asks what its embedded question asks, and is answered only by that fact.
+EMBEDDED = re.compile(
+    r"\b(?:say|says|said|know|known|mention|mentions|mentioned|tell|tells|told|announce|"
+    r"announced|disclose|disclosed|specify|specified|reveal|revealed|report|reported|state|"
+    r"stated|explain|explained|indicate|indicates|indicated|clarify|clarified)\s+"
+    r"(how\s+many|how\s+much|when|where|who)\b",
+    re.I,
+)
+# "On what day ...?" asks when. (Not "what year": that often asks for a year
+# told beside another event, as in questions that link two articles.)
+DAY_ASKED = re.compile(r"\b(?:what|which)\s+(?:day|date|month)\b", re.I)
+# "Between the two countries", "their home country": the parties of a story of
+# relations, which every sentence is about; a sentence that happens to spell
+# them out is no closer to the answer.
+PARTIES = re.compile(
+    r"\b(?:the\s+)?(?:two|both|their|our)\s+(?:home\s+)?(?:countries|country|nations|sides|parties)\b",
+    re.I,
 )
 # "Ms. Berg": a full stop that ends a title, not a sentence.
 ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,3}\.$")
+# "Has a date been set for ...?", "Is there a timeline for ...?" ask when.
+DATE_ASKED = re.compile(
+    r"\b(?:a|any|the)\s+(?:(?:start|starting|launch|opening|target|exact|specific|firm|set)\s+)?"
+    r"(?:date|dates|timeline|timetable|deadline|schedule|time\s*frame|timeframe)\b",
+    re.I,
+)
+# Nouns whose answer is a quantity, so a sentence without a number cannot answer.
+QUANTITY_NOUNS = frozenset(
+    """number amount population gdp cost costs price prices budget size percentage percent
+    rate toll total value volume length distance height weight revenue income salary
+    sum tonnes tons capacity turnover altitude speed temperature""".split()
+)
+# The quantity noun must be what is asked ("What was the population of ...?", "What
+# capacity will ...?"), not a word further on ("What components raise steam
+# temperature?").
+QUANTITY_ASKED = re.compile(
+    r"^\s*(?:what|which)\s+(?:(?:is|was|are|were|will\s+be|would\s+be)\s+)?(?:the\s+)?"
+    r"(?:(?:[\w-]+\s+){0,3}[\w-]+(?:'s|’s|'|’)\s+)?"  # "Kestrel Orbital Systems' revenue"
+    r"(?:[\w-]+\s+){0,2}?(?:" + "|".join(sorted(QUANTITY_NOUNS)) + r")\b",
+    re.IGNORECASE,
+)
 # Words that frame a question rather than name what it is about.
 FRAME_WORDS = frozenset(
     """say said says saying tell told mention mentioned mentions article text story
@@ -52,6 +83,18 @@ FRAME_WORDS = frozenset(
     discussing discussion discussions talk talked talking anywhere somewhere""".split()
 )
 
+# Frame words only as the opening imperative ("Describe the talks", "Give me the
+# wording"); after a subject they carry the question ("How did he describe it?").
+IMPERATIVES = frozenset("describe give show".split())
+
+
+# "What did Vučić say?", "What has he announced?": the name or pronoun right after
+# the auxiliary is the subject the answer should be about.
+SUBJECT = re.compile(
+    r"\b(?:did|does|do|has|have|had|will|would|could|can|should|what|how|why)\s+(?=(\w+))",
+    re.I,
+)
+
 
 @dataclass(frozen=True)
 class Question:
@@ -59,6 +102,12 @@ class Question:
     intent: str  # "quote", "list" or "fact"
     wh: str  # "who", "when", "how many", "yes-no", ... or "" when none
     terms: tuple[str, ...]  # stems of the content words, in question order
+    term_words: tuple[str, ...]  # the word each term was first seen as
+    names: tuple[str, ...]  # folded proper nouns, acronyms and numbers: must be matched
+    wants_number: bool  # only a sentence with a number can answer
+    subject: str | None = None  # folded name the question is about as actor, if any
+    measured: str | None = None  # what a quantity question counts ("tanks", "population")
+    extent: bool = False  # "how long / old / far ...": wants a duration, age or size
 
 
 def plural_head(question: str) -> str | None:
@@ -84,19 +133,6 @@ def plural_head(question: str) -> str | None:
     return word if word.endswith("s") and not word.endswith(("ss", "us", "is")) else None
 
 
-def terse_plural(question: str) -> bool:
-    """A question without a question word that opens on a plural noun asks for
-    all of them ("documents signed?").
-
-    >>> terse_plural("documents signed?"), terse_plural("tourism memo signed?")
-    (True, False)
-    """
-    if WH.search(question) or YES_NO.match(question):
-        return False
-    first = words(question)[:1]
-    return bool(first) and first[0].endswith("s") and not first[0].endswith(("ss", "us", "is"))
-
-
 # "Which documents concern education?": the words after such a cue narrow a list.
 NARROWED = re.compile(
     r"\b(?:concern(?:s|ed|ing)?|relat(?:e|es|ed|ing)\s+to|deal(?:s|t)?\s+with|to\s+do\s+with|"
@@ -105,17 +141,23 @@ NARROWED = re.compile(
     re.IGNORECASE,
 )
 
+VERB = re.compile(rf"\b(?:{AUXILIARY}|be|been)\b", re.I)
+
 
 def narrowed_to(question: str) -> tuple[str, ...]:
-    """The content words a question narrows its answer to, after "concern",
-    "relate to", "on", "in" ...; empty when it names none.
+    """The content words a list question narrows its items to, after "concern",
+    "relate to", "on", "in" ...; empty when it asks for every item.
 
     >>> narrowed_to("Which documents concern education?")
     ('education',)
-    >>> narrowed_to("Which projects in Namibia were approved?")
-    ('namibia',)
+    >>> narrowed_to("Which agreements were signed on defence and security?")
+    ('defence', 'security')
+    >>> narrowed_to("Which of the documents have to do with space or aerospace?")
+    ('space', 'aerospace')
     >>> narrowed_to("What was signed?")
     ()
+    >>> narrowed_to("Which projects in Namibia were approved?")
+    ('namibia',)
     """
     match = NARROWED.search(question)
     if not match:
@@ -125,11 +167,24 @@ def narrowed_to(question: str) -> tuple[str, ...]:
     return tuple(w for w in words(phrase) if w not in STOPWORDS and w not in FRAME_WORDS)
 
 
+def terse_plural(question: str) -> bool:
+    """A question without a question word that opens on a plural noun asks for
+    all of them ("documents signed?").
+
+    >>> terse_plural("documents signed?"), terse_plural("tourism memo signed?")
+    (True, False)
+    """
+    first = words(question)[:1]
+    return bool(first) and first[0].endswith("s") and not first[0].endswith(("ss", "us", "is"))
+
+
 def proper_names(question: str) -> list[str]:
     """Capitalized words after the first word, acronyms and numbers, folded.
 
     >>> proper_names("Who is the president of France?")
     ['france']
+    >>> proper_names("What is the GDP of Serbia in 2023?")
+    ['gdp', 'serbia', '2023']
     >>> proper_names("What did Vučić say? Quote his words.")
     ['vučić']
     >>> proper_names("What did the Serbian President say?")
@@ -153,6 +208,8 @@ def proper_names(question: str) -> list[str]:
             or (before[-1] == "." and not ABBREVIATION.search(before))
         )
         capital = bare[:1].isupper() and (not opens or bare.isupper() and len(bare) > 1)
+        # "President" is a title, not a name: "the Serbian President" may be
+        # "Vučić" in the text.
         title = bare.rstrip(".") in TITLES or bare.removesuffix("s") in TITLES
         if (
             (capital or bare.isdigit())
@@ -164,30 +221,120 @@ def proper_names(question: str) -> list[str]:
     return names
 
 
-def intent_of(question: str) -> str:
-    """
-    >>> intent_of("Quote the sentence about flights."), intent_of("What was signed?")
-    ('quote', 'list')
-    >>> intent_of("Which sectors were discussed?"), intent_of("Who is Vučić?")
-    ('list', 'fact')
-    """
-    if QUOTE.search(question):
-        return "quote"
-    wh = WH.search(question)
-    asks_plural = wh is not None and wh.group(1).lower() in ("which", "what")
-    if (
-        LIST_CUE.search(question)
-        or PASSIVE_LIST.match(question)
-        or (asks_plural and plural_head(question))
-        or terse_plural(question)
-    ):
-        return "list"
-    return "fact"
-
-
 def analyze(question: str) -> Question:
     wh_match = WH.search(question)
     wh = "yes-no" if YES_NO.match(question) else (wh_match.group(1).lower() if wh_match else "")
-    content = [w for w in words(question) if w not in STOPWORDS and w not in FRAME_WORDS]
-    terms = tuple(dict.fromkeys(stem(w) for w in content))
-    return Question(question, intent_of(question), wh, terms)
+    if wh == "yes-no" and (embedded := EMBEDDED.search(question)):
+        # Who would say it is the source, not the topic: the embedded question
+        # ("when the flights start?") is what to search and answer.
+        return analyze(question[embedded.start(1) :])
+    date_asked = DATE_ASKED if wh == "yes-no" else DAY_ASKED if wh in ("what", "which") else None
+    if date_asked and date_asked.search(question):
+        wh = "when"
+    if QUOTE.search(question):
+        intent = "quote"
+    elif (
+        LIST_CUE.search(question)
+        or (wh in {"which", "what"} and plural_head(question))
+        or (wh == "" and terse_plural(question))
+    ):
+        intent = "list"
+    else:
+        intent = "fact"
+    said = words(PARTIES.sub(" ", question))
+    content = [
+        w
+        for i, w in enumerate(said)
+        if w not in STOPWORDS and w not in FRAME_WORDS and not (i == 0 and w in IMPERATIVES)
+    ]
+    first_word = {}
+    for w in content:
+        first_word.setdefault(stem(w), w)
+    terms = tuple(first_word)
+    wants_number = wh in {"how many", "how much"} or bool(QUANTITY_ASKED.search(question))
+    return Question(
+        question,
+        intent,
+        wh,
+        terms,
+        tuple(first_word.values()),
+        tuple(proper_names(question)),
+        wants_number,
+        subject_of(question),
+        measured_thing(question) if wants_number else None,
+        bool(EXTENT.search(question)),
+    )
+
+
+def opening_phrase(text: str) -> list[str]:
+    """The content words that open the text, small words before them skipped, up
+    to the next small word other than "and", "or" or an article.
+
+    >>> opening_phrase("was the trade turnover of Serbia?")
+    ['trade', 'turnover']
+    >>> opening_phrase("fishing quotas and the tariffs on the river")
+    ['fishing', 'quotas', 'tariffs']
+    >>> opening_phrase("releasing the data.")
+    ['releasing', 'data']
+    """
+    run: list[str] = []
+    for word in words(text):
+        if word in STOPWORDS or word in FRAME_WORDS:
+            if run and word not in ("and", "or", "the", "a", "an"):
+                break
+            continue
+        run.append(word)
+    return run
+
+
+def measured_thing(question: str) -> str | None:
+    """The word a quantity question counts or measures.
+
+    >>> measured_thing("How many tanks will Serbia sell?"), measured_thing("What is the GDP?")
+    ('tanks', 'gdp')
+    >>> measured_thing("What was the number of visitors?")
+    'visitors'
+    >>> measured_thing("What is the total number of professors at Harvard?")
+    'professors'
+    >>> measured_thing("How many Serbian tourists came?")
+    'tourists'
+    >>> measured_thing("How much was the trade turnover?")
+    'turnover'
+    >>> measured_thing("How many people work at the plant?")
+    'people'
+    """
+    lowered = [w for w in words(question) if w not in STOPWORDS]
+    counted = re.search(r"\bhow\s+(many|much)\s+(.*)", question, re.I)
+    if counted:
+        # "Serbian tourists visited", "(was the) trade turnover".
+        run = opening_phrase(counted.group(2))
+        plural = [w for w in run if w.endswith("s") and not w.endswith("ss")]
+        if run and counted.group(1).lower() == "many":
+            # "How many" counts a plural noun, or the word right after it
+            # ("people work" counts people).
+            return plural[0] if plural else run[0]
+        if run:
+            return run[-1]  # "how much" measures the noun that ends the phrase
+    generic = {"number", "amount", "total", "count", "figure", "sum"}
+    for i, word in enumerate(lowered):
+        if word in QUANTITY_NOUNS:
+            # "the total number of professors" counts professors
+            rest = [w for w in lowered[i:] if w not in generic]
+            return rest[0] if word in generic and rest else word
+    return None
+
+
+def subject_of(question: str) -> str | None:
+    """The name acting in the question, if it names one.
+
+    >>> subject_of("What else did Vučić say?")
+    'vučić'
+    >>> subject_of("Quote what Tokayev said about the visit.")
+    'tokayev'
+    >>> subject_of("What did the leaders praise?") is None
+    True
+    """
+    for match in SUBJECT.finditer(question):
+        if match.group(1)[0].isupper():
+            return fold(match.group(1))
+    return None

@@ -22,7 +22,7 @@ import faiss
 import numpy as np
 
 from assistant.chunking import Sentence
-from assistant.embedding import Embedder, Tokens
+from assistant.embedding import Embedder
 from assistant.store import Index
 
 
@@ -133,11 +133,6 @@ class Retriever:
 
     def encode(self, query: str) -> np.ndarray:
         return self.embedder.encode([query])[0]
-
-    def question(self, query: str) -> tuple[np.ndarray, Tokens]:
-        """The query's vector, and its token vectors from the same pass (for the scorer)."""
-        vectors, tokens = self.embedder.encode_tokens([query])
-        return vectors[0], tokens[0]
 
     def search(
         self,

@@ -4,8 +4,6 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.scorer import MODEL_DIR
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -25,16 +23,6 @@ class Settings:
     passage_sentences: int = 3
     # Candidates taken from each ranking (dense, lexical) before fusion.
     candidates: int = 30
-    # Candidates the answer scorer reads per question, best fused first. On
-    # SQuAD 2.0 the answer sentence is in the fused top 12 for 95% of questions;
-    # each more costs a few milliseconds (see `assistant bench`).
-    scored: int = 12
-    # Folder of the answer scorer (model, tokenizer, scorer.json with its
-    # calibration, "answers" threshold and sha256s; see scorer.py).
-    scorer_dir: Path = MODEL_DIR
-    # A second sentence joins a fact when the scorer's calibrated probability
-    # that it answers is at least this: more likely than not.
-    sure: float = 0.5
     # Reciprocal rank fusion constant: 60 is the value of Cormack et al. (2009);
     # large enough that one ranking's top item cannot drown the other ranking.
     rrf_k: int = 60

@@ -3,8 +3,7 @@
 `index/` holds plain files: `manifest.json` (format version, model, model hash,
 dimension, corpus hash, counts, index type, and the size and sha256 of every
 other file), `documents.jsonl`, `sentences.jsonl`, `passages.jsonl`,
-`sentences.faiss`, `passages.faiss`, the BM25 arrays, the token vectors of
-every sentence for the answer scorer (tokens.py), and the ONNX export of
+`sentences.faiss`, `passages.faiss`, the BM25 arrays, and the ONNX export of
 the model for the fast query path (`model.onnx`, `tokenizer.json`; recorded
 apart, since a damaged export only slows questions down, see onnx_embedding.py).
 The FAISS index is exact (`IndexFlatIP`) up to `Settings.exact_index_limit`
@@ -41,7 +40,6 @@ from assistant.lexical import BM25
 from assistant.manifest import FORMAT, read_manifest
 from assistant.settings import Settings
 from assistant.staging import building, temporary, unwritable, write_atomic
-from assistant.tokens import TokenStore
 from assistant.vector_index import all_vectors, approximate_entry, faiss_kind, make_faiss, tune
 
 Progress = Callable[[str], None]
@@ -62,7 +60,6 @@ class Index:
     sentence_vectors: object  # faiss.Index over sentences, row i = sentences[i]
     passage_vectors: object  # faiss.Index over passages
     bm25: BM25
-    tokens: TokenStore  # token vectors of each sentence, for the answer scorer
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
@@ -70,31 +67,27 @@ class Index:
 
 def embed_reusing(
     texts: list[str],
-    encode: Callable[[list[str]], list],
-    known: dict[str, object],
+    embedder: Embedder,
+    known: dict[str, np.ndarray],
     progress: Progress,
     label: str,
     batch: int = 512,
-) -> list:
-    """encode's row for each text, taking unchanged texts from `known` and
-    encoding the rest.
+) -> np.ndarray:
+    """Vectors for texts, taking unchanged texts from `known` and embedding the rest.
 
-    Each distinct new text is encoded once, in batches of similar length so
+    Each distinct new text is embedded once, in batches of similar length so
     that little time goes into padding.
     """
     missing = sorted({t for t in texts if t not in known}, key=lambda t: (len(t), t))
-    fresh: dict[str, object] = {}
+    fresh: dict[str, np.ndarray] = {}
     for i in range(0, len(missing), batch):
         chunk = missing[i : i + batch]
-        fresh.update(zip(chunk, encode(chunk), strict=True))
+        fresh.update(zip(chunk, embedder.encode(chunk), strict=True))
         progress(f"embedded {min(i + batch, len(missing))}/{len(missing)} new {label}")
     if not missing:
         progress(f"all {len(texts)} {label} reused from the previous index")
-    return [fresh[t] if t in fresh else known[t] for t in texts]
-
-
-def matrix(rows: list, dimension: int) -> np.ndarray:
-    return np.asarray(rows, dtype=np.float32).reshape(len(rows), dimension)
+    rows = [fresh[t] if t in fresh else known[t] for t in texts]
+    return np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
 
 
 def write_jsonl(rows: list, path: Path) -> None:
@@ -108,19 +101,17 @@ def read_jsonl(path: Path, kind: type) -> list:
         return [kind(**json.loads(line)) for line in handle if line.strip()]
 
 
-def previous_index(settings: Settings, embedder: Embedder) -> tuple[dict, dict, dict]:
-    """(sentence text -> (vector, tokens), passage text -> vector, manifest) of the
-    old index, when it was built with the same model."""
+def previous_index(settings: Settings, embedder: Embedder) -> tuple[dict[str, np.ndarray], dict]:
+    """(text -> vector, manifest) of the old index, when it was built with the same model."""
     try:
         old = load_index(settings, embedder, check_corpus=False)
     except IndexStoreError:
-        return {}, {}, {}
-    vectors = all_vectors(old.sentence_vectors)
-    sentences = {s.text: (vectors[row], old.tokens[row]) for row, s in enumerate(old.sentences)}
-    passages = dict(
-        zip([p.text for p in old.passages], all_vectors(old.passage_vectors), strict=True)
+        return {}, {}
+    known = dict(
+        zip([s.text for s in old.sentences], all_vectors(old.sentence_vectors), strict=True)
     )
-    return sentences, passages, old.manifest
+    known.update(zip([p.text for p in old.passages], all_vectors(old.passage_vectors), strict=True))
+    return known, old.manifest
 
 
 def fast_model(
@@ -206,33 +197,14 @@ def build_locked(settings: Settings, embedder: Embedder, progress: Progress) -> 
         sentences += s
         passages += p
     progress(f"{len(documents)} documents, {len(sentences)} sentences, {len(passages)} passages")
-    known_sentences, known_passages, old_manifest = previous_index(settings, embedder)
+    known, old_manifest = previous_index(settings, embedder)
+    texts = [s.text for s in sentences] + [p.text for p in passages]
     folder = settings.index_dir
-    new_texts = [s.text for s in sentences if s.text not in known_sentences]
-    new_texts += [p.text for p in passages if p.text not in known_passages]
+    new_texts = [t for t in texts if t not in known]
     onnx = fast_model(folder, embedder, old_manifest, new_texts, progress, settings.cache_dir)
     encoder = corpus_embedder(folder, onnx, embedder)
-    # Sentences keep their token vectors for the answer scorer (tokens.py).
-    with_tokens = embed_reusing(
-        [s.text for s in sentences],
-        lambda chunk: list(zip(*encoder.encode_tokens(chunk), strict=True)),
-        known_sentences,
-        progress,
-        "sentences",
-    )
-    # A one-sentence passage is that sentence's text: its vector is at hand.
-    at_hand = {s.text: v for s, (v, _) in zip(sentences, with_tokens, strict=True)}
-    passage_rows = embed_reusing(
-        [p.text for p in passages],
-        encoder.encode,
-        {**at_hand, **known_passages},
-        progress,
-        "passages",
-    )
-    dimension = encoder.dimension if not with_tokens else len(with_tokens[0][0])
-    sentence_matrix = matrix([vector for vector, _ in with_tokens], dimension)
-    passage_matrix = matrix(passage_rows, dimension)
-    tokens = TokenStore.build([t for _, t in with_tokens], dimension)
+    matrix = embed_reusing(texts, encoder, known, progress, "sentences and passages")
+    sentence_matrix, passage_matrix = matrix[: len(sentences)], matrix[len(sentences) :]
     sentence_index = make_faiss(sentence_matrix, settings)
     passage_index = make_faiss(passage_matrix, settings)
     bm25 = BM25.build([s.text for s in sentences])
@@ -243,9 +215,8 @@ def build_locked(settings: Settings, embedder: Embedder, progress: Progress) -> 
     write_atomic(folder, "sentences.faiss", lambda p: faiss.write_index(sentence_index, str(p)))
     write_atomic(folder, "passages.faiss", lambda p: faiss.write_index(passage_index, str(p)))
     bm25_files = save_bm25(folder, bm25)
-    token_files = tokens.save(folder, write_atomic)
     files = ["documents.jsonl", "sentences.jsonl", "passages.jsonl", "sentences.faiss"]
-    files += ["passages.faiss", *bm25_files, *token_files]
+    files += ["passages.faiss", *bm25_files]
     manifest = {
         "format": FORMAT,
         "model": embedder.name,
@@ -272,9 +243,7 @@ def build_locked(settings: Settings, embedder: Embedder, progress: Progress) -> 
     write_atomic(
         folder, "manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2) + "\n")
     )
-    return Index(
-        manifest, documents, sentences, passages, sentence_index, passage_index, bm25, tokens
-    )
+    return Index(manifest, documents, sentences, passages, sentence_index, passage_index, bm25)
 
 
 def stale_reason(manifest: dict, settings: Settings, embedder: Embedder, check_corpus: bool) -> str:
@@ -316,7 +285,6 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
             faiss.read_index(str(folder / "sentences.faiss")),
             faiss.read_index(str(folder / "passages.faiss")),
             BM25.load(folder),
-            TokenStore.load(folder),
         )
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexStoreError(f"the index in {folder} cannot be read ({exc})") from None
@@ -344,8 +312,6 @@ def inconsistency(index: Index) -> str:
         return "the vector files do not hold one row per sentence and passage"
     if len(index.bm25) != len(index.sentences):
         return "the BM25 arrays do not hold one row per sentence"
-    if len(index.tokens) != len(index.sentences):
-        return "the token vectors do not hold one entry per sentence"
     if not manifest["dimension"] == sentences.d == passages.d:
         return (
             f"the manifest says {manifest['dimension']} dimensions, "

@@ -11,7 +11,6 @@ from typing import NamedTuple
 import numpy as np
 import pytest
 
-from assistant.embedding import Tokens
 from assistant.lexical import tokenize
 from assistant.settings import Settings
 
@@ -56,15 +55,6 @@ class FakeEmbedder:
 
     def slot(self, token: str) -> int:
         return int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dimension
-
-    def encode_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[Tokens]]:
-        """Each stemmed word is a token: its one-hot vector, its hash as its id."""
-        tokens = []
-        for text in texts:
-            words = tokenize(text) or ["<empty>"]
-            ids = np.array([self.slot(w) + 1000 for w in words], dtype=np.int32)
-            tokens.append(Tokens(np.stack([self.one_hot(w) for w in words]), ids))
-        return self.encode(texts), tokens
 
 
 @pytest.fixture(scope="session", autouse=True)

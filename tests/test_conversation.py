@@ -103,28 +103,3 @@ def test_and_x_after_which_one_swaps_the_narrowing_topic_and_stays_among_the_sam
 def test_and_one_on_x_puts_x_where_the_previous_question_had_its_topic():
     turn = resolve("And one on customs?", [answered("Was an agreement on fisheries signed?")])
     assert turn.query == "Was an agreement on customs signed?"
-
-
-def test_the_scorer_reads_a_follow_up_with_the_question_before_it():
-    turn = resolve(
-        "Which cities would they connect?", [answered("What was said about direct flights?")]
-    )
-    assert turn.previous == "What was said about direct flights?"
-    turn = resolve("Which one concerns education?", [answered("What was signed?")])
-    assert turn.previous == "What was signed?"
-    assert resolve("What was signed?", []).previous is None
-
-
-def test_a_quote_request_pointing_back_quotes_the_sentence_just_cited():
-    focus = Answer("Which one?", "Which one?", "t", True, rows=(7, 8), focus_index=1)
-    for question in ("give me that one verbatim", "Quote that whole sentence please."):
-        assert resolve(question, [focus]).quote_rows == (8,)
-    # A quote of something named is searched, even with "that" in it.
-    assert resolve("Quote the sentence saying that flights would open.", [focus]).quote_rows == ()
-
-
-def test_quote_the_one_about_x_picks_among_the_sentences_just_cited():
-    listed = answered("What was signed?", rows=(4, 5, 6))
-    turn = resolve("Quote me the one about defense, word for word.", [listed])
-    assert turn.among == (4, 5, 6)
-    assert turn.quote_rows == ()

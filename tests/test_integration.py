@@ -30,20 +30,12 @@ def test_what_was_signed_cites_the_readmission_and_defense_sentence(assistant):
     assert "cooperation in defense" in cited(answer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the sector sentences share no word with 'sectors' and score below the cut (README, Quality)",
-)
 def test_sectors_question_cites_industry_agriculture_aerospace(assistant):
     answer = assistant.ask("Which sectors were discussed?")
     sentence = next(c.text for c in answer.citations if "agriculture" in c.text)
     assert "industry" in sentence and "aerospace" in sentence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: a list spread over two paragraphs with no words of the question is cited in part (README, Quality)",
-)
 def test_areas_of_cooperation_are_the_sector_lists_not_the_documents(assistant):
     # The article never says "areas": the sentences enumerating bare nouns answer.
     answer = assistant.ask("Which areas of cooperation were discussed?")
@@ -66,10 +58,6 @@ def test_question_outside_the_article_is_refused(assistant):
     assert "does not answer" in answer.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the rewritten follow-up is refused: its answerability scores below the cut (README, Quality)",
-)
 def test_and_x_replaces_the_word_most_like_x(assistant):
     first = assistant.ask("Did the leaders discuss healthcare?")
     assert "healthcare" in first.citations[0].text
@@ -105,10 +93,6 @@ def test_terse_document_list_has_every_document_and_no_sentence_that_only_names_
     assert "spring floods" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the sentence about the talks outranks the one naming Vučić (README, Quality)",
-)
 def test_who_was_tokayevs_counterpart_names_vucic_and_he_follows(assistant):
     who = assistant.ask("Who was Tokayev's counterpart in the talks?")
     assert "Vučić" in who.citations[0].text

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from assistant import (
     answer,
+    answerable,
     assistant,
     chunking,
     conversation,
@@ -24,6 +25,7 @@ from assistant import (
     lexical,
     names,
     question,
+    rank,
     select,
 )
 from assistant.chunking import split_document, split_sentences
@@ -151,9 +153,12 @@ PIECES = st.lists(st.sampled_from(PATHOLOGICAL), min_size=1, max_size=3, unique=
 ON_DOCUMENT_TEXT = {
     "lexical.tokenize": lexical.tokenize,
     "items.enumeration": items.enumeration,
+    "names.figures": names.figures,
+    "names.acronyms": names.acronyms.__wrapped__,  # not its cache
     "names.people": names.people,
-    "select.enumeration_continues": lambda text: select.CARRIES_ON.search(text),
+    "rank.kind_features": lambda text: [rank.kind_features(wh, frozenset(), text) for wh in WHS],
 }
+WHS = ("when", "how many", "where")
 
 
 @pytest.mark.parametrize("name", sorted(ON_DOCUMENT_TEXT))
@@ -169,10 +174,10 @@ def test_functions_reading_sentences_take_linear_time(name, units):
 # their patterns with runs of white space made one blank, and capped.
 ANCHORED = {"chunking.NEXT_WORD", "items.PREPOSITION"}
 # In the order they import each other, so that a pattern is named by its own module.
-MODULES = [chunking, corpus, lexical, names, items, question, select, answer]
+MODULES = [chunking, corpus, lexical, names, items, rank, question, select, answerable, answer]
 MODULES += [conversation, assistant]
 QUESTION_MODULES = {"question", "conversation", "assistant"}
-QUESTION_ONLY: set[str] = set()
+QUESTION_ONLY = {"answerable.ROLE", "select.TOPIC_VERB", "select.ABOUT"}
 
 
 def patterns() -> dict[str, re.Pattern]:

@@ -341,7 +341,6 @@ STEPS = [
     "documents.jsonl",
     "sentences.faiss",
     "bm25.data.npy",
-    "tokens.npy",
     "manifest.json",
 ]
 

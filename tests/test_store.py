@@ -20,7 +20,7 @@ def built(settings, corpus_dir, fake_embedder):
 
 def test_index_folder_holds_plain_files_and_a_manifest(built, settings):
     manifest = json.loads((settings.index_dir / "manifest.json").read_text())
-    assert manifest["format"] == "assistant-index/5"
+    assert manifest["format"] == "assistant-index/4"
     assert manifest["model"] == FakeEmbedder.name
     assert manifest["dimension"] == FakeEmbedder.dimension
     assert (manifest["documents"], manifest["sentences"], manifest["passages"]) == (1, 3, 2)

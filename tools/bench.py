@@ -20,8 +20,7 @@ machine, so the ratios hold even when the machine is busy:
    SQuAD sentences repeated. Each size runs in its own process, which reports
    its peak memory;
 5. app: seconds from starting app.py to the first answer it serves;
-6. scorer: the shipped answer scorer's size and the time its training took.
-7. load: the app under 1, 4 and 16 concurrent clients, and questions while an
+6. load: the app under 1, 4 and 16 concurrent clients, and questions while an
    upload is indexed (bench_load.py).
 
 Peak memory is the child's maximum resident set size from /usr/bin/time. This module is not a test:
@@ -44,10 +43,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "What was signed?"
-# The answer scorer reads a dozen question-sentence pairs per question: worth
-# some time, up to this many sentence-transformers encodes of the question.
-WARM_RATIO = 8.0
-SCORER_LIMIT_MB = 25.0
 GiB = 1 << 30
 
 
@@ -229,8 +224,8 @@ def warm(work: Path, st_model) -> list[Row]:
             f"{p50:.1f}",
             f"{enc:.1f} ST encode",
             f"{p50 / enc:.2f}x",
-            f"<= {WARM_RATIO:.0f}x",
-            verdict(p50 <= WARM_RATIO * enc),
+            "<= 1.0x",
+            verdict(p50 <= enc),
         ),
         Row(
             "2 warm", "Assistant.ask p95 (ms)", f"{p95:.1f}", f"{pct(encode, 95) * 1e3:.1f} ST p95"
@@ -352,7 +347,6 @@ def scale_child(size: int, stats_file: str, out: str) -> None:
     from assistant.retrieve import Retriever
     from assistant.settings import Settings
     from assistant.store import Index
-    from assistant.tokens import TokenStore
     from assistant.vector_index import new_faiss
 
     settings = Settings()
@@ -401,7 +395,7 @@ def scale_child(size: int, stats_file: str, out: str) -> None:
     passages = [Passage(s.doc_id, 1, s.number, s.number, s.start, s.end, s.text) for s in sentences]
     documents = [Document(f"d{j}", f"d{j}", "", None, "") for j in range(size // per_doc + 1)]
     # Passages are the sentences themselves here, so one vector index serves both.
-    index = Index({}, documents, sentences, passages, dense, dense, bm25, TokenStore.build([], 0))
+    index = Index({}, documents, sentences, passages, dense, dense, bm25)
     retriever = Retriever(index, embedder=None, candidates=settings.candidates)
     questions = [q for turns in dev_conversations() for q in turns]
     latencies, dense_only, lexical_only = [], [], []
@@ -542,30 +536,6 @@ def app_start(work: Path) -> list[Row]:
     return [Row("5 app", f"app.py start to first answer via {endpoint} (s)", f"{seconds:.2f}")]
 
 
-def scorer_model() -> list[Row]:
-    """The shipped answer scorer's size, and what training it took (from its scorer.json)."""
-    from assistant.scorer import MODEL_DIR, read_params
-
-    params = read_params(MODEL_DIR)
-    size = (MODEL_DIR / params["model"]).stat().st_size / 1e6
-    return [
-        Row(
-            "6 scorer",
-            f"shipped model size (MB, {params['weights']} ONNX)",
-            f"{size:.1f}",
-            "",
-            "",
-            f"<= {SCORER_LIMIT_MB:.0f}",
-            verdict(size <= SCORER_LIMIT_MB),
-        ),
-        Row(
-            "6 scorer",
-            f"training time (min, {params['threads']} CPU threads, `python -m training`)",
-            f"{params['training_seconds'] / 60:.0f}",
-        ),
-    ]
-
-
 def table(rows: list[Row]) -> str:
     head = Row("", "measure", "value", "reference (same run)", "ratio", "target", "")
     cells = [
@@ -594,7 +564,6 @@ def run(sizes: list[int], repeats: int, sections: set[str]) -> str:
             ("build", lambda: build(work, st_model)),
             ("scale", lambda: scale(work, sizes, st_model)),
             ("app", lambda: app_start(work)),
-            ("scorer", scorer_model),
             ("load", lambda: bench_load.rows(work)),
         ]
         for key, step in steps:

@@ -25,7 +25,7 @@ from assistant.answer import Answer
 from assistant.assistant import Assistant
 from assistant.chunking import Sentence, split_document
 from assistant.corpus import parse_document
-from assistant.embedding import Embedder, SentenceTransformerEmbedder, Tokens
+from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import DataError
 from assistant.settings import Settings
 from tools.external_data import Corpus, Span, Turn, load
@@ -83,7 +83,6 @@ class MemoEmbedder:
         self.inner = inner
         self.name, self.fingerprint = inner.name, inner.fingerprint
         self.memo: dict[str, np.ndarray] = {}
-        self.tokens: dict[str, Tokens] = {}  # the same pass's token vectors (scorer.py)
 
     @property
     def dimension(self) -> int:
@@ -95,20 +94,13 @@ class MemoEmbedder:
         fresh = sorted({t for t in texts if t not in self.memo}, key=len)
         for i in range(0, len(fresh), batch):
             chunk = fresh[i : i + batch]
-            vectors, tokens = self.inner.encode_tokens(chunk)
-            self.memo.update(zip(chunk, vectors, strict=True))
-            self.tokens.update(zip(chunk, tokens, strict=True))
+            self.memo.update(zip(chunk, self.inner.encode(chunk), strict=True))
             progress(f"embedded {i + len(chunk)}/{len(fresh)} texts")
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if texts and all(t in self.memo for t in texts):
             return np.stack([self.memo[t] for t in texts])
         return self.inner.encode(texts)
-
-    def encode_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[Tokens]]:
-        if texts and all(t in self.tokens for t in texts):
-            return np.stack([self.memo[t] for t in texts]), [self.tokens[t] for t in texts]
-        return self.inner.encode_tokens(texts)
 
 
 def corpus_texts(corpus: Corpus, settings: Settings) -> list[str]:

@@ -1,0 +1,131 @@
+"""Fit the weights of assistant/rank.py on SQuAD 2.0, apart from the evaluation sample.
+
+    .venv/bin/python -m tools.fit_ranker ../shared/data/external/squad2_dev_cs224n.json
+
+The answerable questions that `assistant eval --format squad` does not ask (the
+rest of each article, seed 0) are the training set: each question's retrieved
+candidates are described by `Selector.describe`, and a linear score is fitted
+so that a softmax over the candidates puts its weight on the sentences holding
+the answer (L2-regularised, full-batch gradient descent on standardised
+features). The weights are printed in cosine units (the two cosine weights sum
+to 1), ready to paste into rank.py, with the share of questions whose best
+sentence holds the answer, on the training set and on the evaluation sample.
+
+This script only prints; it changes no file.
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from assistant.assistant import FACT_DEPTH, Assistant
+from assistant.embedding import SentenceTransformerEmbedder
+from assistant.question import analyze
+from assistant.rank import WEIGHTS
+from assistant.settings import Settings
+from tools.external import MemoEmbedder, corpus_texts, overlapping
+from tools.external_data import Corpus, load_squad, read_json
+
+NAMES = list(WEIGHTS)
+L2 = 1e-3  # on standardised features: enough to keep correlated cosines apart
+STEPS = 3000
+RATE = 0.5
+
+
+def split(data: dict, seed: int) -> tuple[list[Corpus], list[Corpus]]:
+    """(training corpora, evaluation corpora): the same articles, disjoint questions."""
+    asked = load_squad(data, None, seed)
+    everything = load_squad(data, 10**9, seed)
+    training = []
+    for sample, full in zip(asked, everything, strict=True):
+        used = {t.id for dialog in sample.dialogs for t in dialog}
+        rest = tuple(d for d in full.dialogs if d[0].id not in used and d[0].answerable)
+        training.append(Corpus(full.name, full.text, rest))
+    return training, asked
+
+
+def candidates(corpora: list[Corpus], embedder, work: Path) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per answerable question whose answer was retrieved: features and gold flags."""
+    found = []
+    for corpus in corpora:
+        folder = work / corpus.name
+        (folder / "corpus").mkdir(parents=True, exist_ok=True)
+        (folder / "corpus" / f"{corpus.name}.txt").write_text(corpus.text, encoding="utf-8")
+        assistant = Assistant(Settings(folder / "corpus", folder / "index"), embedder)
+        index = assistant.index
+        for (turn,) in corpus.dialogs:
+            if not turn.answerable:
+                continue
+            question = " ".join(turn.question.split())
+            hits = assistant.retriever.search(question, k=FACT_DEPTH)
+            gold = overlapping(index.sentences, turn.spans)
+            flags = np.array([h.row in gold for h in hits], dtype=float)
+            if flags.any():
+                described = assistant.selector.describe(analyze(question), hits)
+                found.append((np.array([[f[n] for n in NAMES] for *_, f in described]), flags))
+    return found
+
+
+def fit(data: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Weights on the raw features, from a softmax fitted on standardised ones."""
+    stacked = np.vstack([x for x, _ in data])
+    mean, spread = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
+    depth = max(len(gold) for _, gold in data)
+    # Questions padded to the same number of candidates; padding gets no weight.
+    z = np.zeros((len(data), depth, len(NAMES)))
+    target = np.zeros((len(data), depth))
+    real = np.zeros((len(data), depth), dtype=bool)
+    for i, (x, gold) in enumerate(data):
+        z[i, : len(gold)] = (x - mean) / spread
+        target[i, : len(gold)] = gold / gold.sum()
+        real[i, : len(gold)] = True
+    w = np.zeros(len(NAMES))
+    for _ in range(STEPS):
+        s = np.where(real, z @ w, -np.inf)
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        w -= RATE * (np.einsum("qk,qkf->f", p - target, z) / len(data) + L2 * w)
+    return w / spread
+
+
+def top_one(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray, asked: int) -> float:
+    return sum(gold[int(np.argmax(x @ w))] for x, gold in data) / asked
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("squad", type=Path, help="SQuAD 2.0 JSON file")
+    parser.add_argument("--seed", type=int, default=0, help="the evaluation sample's seed")
+    args = parser.parse_args()
+    training, evaluation = split(read_json(args.squad), args.seed)
+    embedder = MemoEmbedder(SentenceTransformerEmbedder())
+    settings = Settings()
+    texts = [t for c in training + evaluation for t in corpus_texts(c, settings)]
+    embedder.prime(texts, lambda m: print(m, file=sys.stderr))
+    with tempfile.TemporaryDirectory(prefix="fit-ranker-") as work:
+        train = candidates(training, embedder, Path(work))
+        held = candidates(evaluation, embedder, Path(work))
+    n_train = sum(len(c.dialogs) for c in training)
+    n_held = sum(1 for c in evaluation for (t,) in c.dialogs if t.answerable)
+    w = fit(train)
+    w = w / (w[NAMES.index("dense")] + w[NAMES.index("context")])
+    current = np.array([WEIGHTS[n] for n in NAMES])
+    print(f"training questions {n_train}, evaluation questions {n_held}")
+    for label, weights in (("rank.py now", current), ("fitted", w)):
+        print(
+            f"{label:12} best sentence holds the answer: "
+            f"training {top_one(train, weights, n_train):.3f}, "
+            f"evaluation {top_one(held, weights, n_held):.3f}"
+        )
+    print("WEIGHTS = {")
+    for name, value in zip(NAMES, w, strict=True):
+        print(f'    "{name}": {value:.3f},')
+    print("}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,1 +1,0 @@
-"""Training of the project's own models; run from the repository root."""

@@ -1,3 +1,0 @@
-from training.train import main
-
-raise SystemExit(main())
