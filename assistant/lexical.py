@@ -107,6 +107,11 @@ class BM25:
     def __init__(self, model, rows: int):
         self.model = model  # None for a corpus without a single token
         self.rows = rows
+        # Term -> id of every term in the corpus: the selector weighs and matches
+        # each question term by it, so it is made once, not per lookup.
+        self.vocab: dict[str, int] = (
+            {t: i for t, i in model.vocab_dict.items() if t} if model is not None else {}
+        )
 
     @classmethod
     def build(cls, texts: list[str]) -> "BM25":
@@ -127,13 +132,6 @@ class BM25:
     def __len__(self) -> int:
         return self.rows
 
-    @property
-    def vocab(self) -> dict[str, int]:
-        """Term -> id of every term in the corpus (select.py weighs and matches by it)."""
-        if self.model is None:
-            return {}
-        return {t: i for t, i in self.model.vocab_dict.items() if t}
-
     def idf(self, term_id: int) -> float:
         """Lucene's IDF of a term, as bm25s scores it."""
         indptr = self.model.scores["indptr"]
@@ -146,8 +144,7 @@ class BM25:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for the query (zeros where no term matches)."""
-        known = self.model.vocab_dict if self.model else {}
-        terms = [t for t in dict.fromkeys(tokenize(query)) if t in known]
+        terms = [t for t in dict.fromkeys(tokenize(query)) if t in self.vocab]
         if not terms:
             return np.zeros(self.rows, dtype=np.float32)
         return self.model.get_scores(terms).astype(np.float32)

@@ -491,21 +491,14 @@ def scale(work: Path, sizes: list[int], st_model) -> list[Row]:
     return rows
 
 
-def app_start(work: Path) -> list[Row]:
-    """Seconds from starting app.py to its first answer, over its HTTP API."""
+def started_app(folder: Path, env: dict) -> tuple[subprocess.Popen, int]:
+    """app.py on a free loopback port, once it accepts connections; RuntimeError
+    saying why when it exits first or does not listen within 120 s."""
     import socket
 
-    from gradio_client import Client
-
-    folder = work / "app"
-    folder.mkdir()
-    shutil.copytree(ROOT / "corpus", folder / "corpus")
-    shutil.copytree(shipped_index(work), folder / "index")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**environment(work / "export-cache"), "GRADIO_ANALYTICS_ENABLED": "False"}
-    began = time.perf_counter()
     app = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py"), "--port", str(port)],
         cwd=folder,
@@ -513,19 +506,35 @@ def app_start(work: Path) -> list[Row]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if app.poll() is not None:
+            raise RuntimeError("app exited early")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return app, port
+        except OSError:
+            time.sleep(0.05)
+    app.kill()
+    raise RuntimeError("no server after 120 s")
+
+
+def app_start(work: Path) -> list[Row]:
+    """Seconds from starting app.py to its first answer, over its HTTP API."""
+    from gradio_client import Client
+
+    folder = work / "app"
+    folder.mkdir()
+    shutil.copytree(ROOT / "corpus", folder / "corpus")
+    shutil.copytree(shipped_index(work), folder / "index")
+    env = {**environment(work / "export-cache"), "GRADIO_ANALYTICS_ENABLED": "False"}
+    began = time.perf_counter()
     try:
-        url = f"http://127.0.0.1:{port}/"
-        while True:
-            if app.poll() is not None:
-                return [Row("5 app", "app.py start to first answer (s)", "app exited early")]
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.05)
-            if time.perf_counter() - began > 120:
-                return [Row("5 app", "app.py start to first answer (s)", "no server after 120 s")]
-        client = Client(url, verbose=False)
+        app, port = started_app(folder, env)
+    except RuntimeError as problem:
+        return [Row("5 app", "app.py start to first answer (s)", str(problem))]
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         names = list(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
         endpoint = "/chat" if "/chat" in names else names[0]
         client.predict(QUESTION, api_name=endpoint)

@@ -19,43 +19,26 @@ This module is not a test.
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 from tools import load
-from tools.bench import QUESTION, ROOT, Row, environment, pct, shipped_index, verdict
+from tools.bench import (
+    QUESTION,
+    ROOT,
+    Row,
+    environment,
+    pct,
+    shipped_index,
+    started_app,
+    verdict,
+)
 
 CLIENTS = (1, 4, 16)
 ROUNDS = 4  # conversations per client per run: 16 clients ask about 160 questions
 READING = 2.0  # seconds a client of the last run waits after each reply, as a reader would
 UPLOAD_SENTENCES = 2_000
-
-
-def started_app(folder: Path, env: dict) -> tuple[subprocess.Popen, int]:
-    """app.py on a free loopback port, once it accepts connections."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--port", str(port)],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and app.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return app, port
-        except OSError:
-            time.sleep(0.1)
-    app.kill()
-    raise RuntimeError("app.py did not start within 120 s")
 
 
 def clients(work: Path) -> list[Row]:
