@@ -47,8 +47,8 @@ NEEDS_ANTECEDENT = re.compile(
 TOPIC_VERB = re.compile(r"\b(?:discuss|mention|talk|rais|address|cover)\w*", re.IGNORECASE)
 CONTINUES = re.compile(
     r"^(?:additionally|also|other|others|further|furthermore|moreover|in addition|besides|"
-    r"likewise|similarly|these|those)\b|^\w+(?:\s+\w+){0,6}\s+(?:were|was|are|is|will|would)\s+"
-    r"also\b",
+    r"likewise|similarly|these|those)\b|^[\w’'-]+(?:\s+[\w’'-]+){0,10}\s+(?:were|was|are|is|will|"
+    r"would)\s+also\b",
     re.IGNORECASE,
 )
 # "Other documents included ...": more of a list told before.
@@ -329,6 +329,27 @@ class Selector:
             return None
         return after
 
+    def spelled_out(self, row: int) -> list[int]:
+        """When `row` announces what the sentences after it spell out ("... exchanged
+        several documents." then "These included ..."), those sentences: the
+        announcement alone names none of what it announces. The list runs on
+        while sentences carry it on, into the next paragraph only with "Other
+        ...", which says it is more of the same list."""
+        sentence = self.index.sentences[row]
+        step = self.row_of.get((sentence.doc_id, sentence.number + 1))
+        if step is None or not SPELLS_OUT.match(self.index.sentences[step].text):
+            return []
+        if self.index.sentences[step].paragraph != sentence.paragraph:
+            return []
+        chain = []
+        while step is not None and step not in chain:
+            chain.append(step)
+            here = self.index.sentences[step]
+            step = self.continuation(step)
+            if step is not None and self.index.sentences[step].paragraph != here.paragraph:
+                step = step if OTHERS.match(self.index.sentences[step].text) else None
+        return chain
+
     def carried_on(self, rows: tuple[int, ...]) -> set[int]:
         """The rows and the sentences that carry their lists on, each in turn."""
         found = set(rows)
@@ -534,10 +555,17 @@ class Selector:
             close = close and runner_up.matched >= best.matched
         if close and runner_up.row not in chosen and can_answer(runner_up):
             chosen.append(runner_up.row)
-        # Best first: each answering sentence, then the sentence it leans on.
+        # Best first: each answering sentence, then the sentence it leans on, or
+        # after an announcement what spells it out.
         with_context: list[int] = []
         for row in chosen:
             with_context.append(row)
+            if widen:
+                with_context += [
+                    step
+                    for step in self.spelled_out(row)
+                    if step not in chosen + with_context and step not in given
+                ]
             before = self.antecedent(row, question)
             if before is not None and before not in chosen + with_context and before not in given:
                 with_context.append(before)
