@@ -154,9 +154,21 @@ class Selector:
         self.actors: list[frozenset[str]] = []
         for row in range(len(index.sentences)):
             self.actors.append(self.leading_names(row))
-        # A sentence opening with "He"/"They" also speaks of the actor before it.
+        # A sentence opening with "He"/"They" also speaks of the actor before it,
+        # and every sentence of a story of the names in its lead, the first
+        # sentence: after "Minera Andes del Sur reported ..." the story says "the
+        # company" or nothing, so a question naming it must not favour the one
+        # other sentence that repeats the name.
+        protagonist = {
+            s.doc_id: frozenset(
+                fold(t) for t in re.findall(r"\w+", s.text) if t[:1].isupper() and len(t) > 1
+            )
+            for s in index.sentences
+            if s.number == 1
+        }
         self.stems = [
-            frozenset(tokenize(s.text)) | {stem(name) for name in self.actors[row]}
+            frozenset(tokenize(s.text))
+            | {stem(name) for name in self.actors[row] | protagonist.get(s.doc_id, frozenset())}
             for row, s in enumerate(index.sentences)
         ]
         self.openings = [by_opening(stems) for stems in self.stems]

@@ -188,3 +188,31 @@ def test_a_list_question_over_two_articles_stays_with_the_article_that_answers(
     answer = Assistant(settings, reference).ask("What agreements were signed at the hospital?")
     assert answer.found
     assert all(c.doc == "lyon-hospital" for c in answer.citations)
+
+
+DAIRY = """ date 2025-06-03 AUCKLAND – New Zealand dairy cooperative Kōtare Milk Group posted a 9 percent rise in annual sales on Tuesday and said it would build a new cheese plant.
+
+The cooperative collected 1.2 billion litres of milk in the season ended May 31, up from 1.1 billion a year earlier. Its farmers will be paid 8.40 dollars per kilogram of milk solids.
+
+Chief executive Aroha Tane said the cheese plant in Waikato would open in 2027 and employ 140 people.
+
+Shares in Kōtare Milk Group rose 1.8 percent in Auckland trading.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_opens"),
+    [
+        ("How much milk did Kōtare Milk Group collect?", "The cooperative collected"),
+        ("Who is the chief executive of Kōtare Milk Group?", "Chief executive Aroha Tane"),
+    ],
+)
+def test_the_company_a_story_leads_with_is_found_where_the_text_says_the_cooperative(
+    settings, corpus_dir, reference, question, answer_opens
+):
+    # After its lead the story calls the company "the cooperative" or nothing at
+    # all; the one other sentence that names it is not the answer.
+    write(corpus_dir, "dairy.txt", DAIRY)
+    answer = Assistant(settings, reference).ask(question)
+    assert answer.found
+    assert cited(answer)[0].startswith(answer_opens)
