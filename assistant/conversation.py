@@ -6,6 +6,8 @@ people use in chat:
 
 - "Quote it." / "Quote that."        -> the sentence the last answer was about;
 - "Which one concerns education?"    -> search only among the last answer's sentences;
+- "Quote the second one."            -> the sentence of the second item the last answer showed;
+- "And the statistics one?"          -> search the last list's sentences for "statistics";
 - "What else was listed next to it?" -> the sentence the last answer was about;
 - "What else did he say?" / "And?"   -> same subject, sentences not yet given;
 - "And healthcare?" / "What about X?" -> the previous question with X in place of its topic;
@@ -63,6 +65,18 @@ THING_PRONOUN = re.compile(
     r"are|were|will|would|can|could|did|does|do|has|have|had|mean|means|meant)\b)",
     re.I,
 )
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+# "Quote the second one", "the last item?": a place in the list the last answer
+# showed. "The first official visit" names something else, so the ordinal must
+# stand alone or with "one" or "item".
+ORDINAL = re.compile(
+    rf"\bthe\s+({'|'.join(ORDINALS)}|last)(?:\s+(?:one|item|entry))?\s*(?=[?.!,]|$)", re.I
+)
+# "And the statistics one?": the item of the last list that names statistics.
+NAMED_ONE = re.compile(
+    r"^\s*(?:and\s+)?the\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+one\s*[?.!]*\s*$", re.I
+)
+BULLET = re.compile(r"^- .* \[(\d+)\]$", re.M)
 WH_WORDS = frozenset("what which who whom whose when where why how".split())
 # "And what did Vučić say?": a whole question after "and" stands on its own.
 AND_QUESTION = re.compile(
@@ -211,6 +225,22 @@ def searched(query: str) -> str:
     return AMONG_NOTE.sub("", query)
 
 
+def placed(answer: Answer, ordinal: str) -> int | None:
+    """The row of the item at that place in the answer as the user saw it: the
+    sentence of its n-th bullet, or its n-th cited sentence when it has no bullets.
+
+    >>> shown = Answer("q", "q", "Two:\\n\\n- a [1]\\n- b [1]\\n- c [2]", True, rows=(7, 9))
+    >>> placed(shown, "second"), placed(shown, "last"), placed(shown, "fifth")
+    (7, 9, None)
+    """
+    markers = [int(n) for n in BULLET.findall(answer.text)]
+    markers = markers or list(range(1, len(answer.rows) + 1))
+    place = len(markers) - 1 if ordinal == "last" else ORDINALS.index(ordinal)
+    if place >= len(markers) or markers[place] > len(answer.rows):
+        return None
+    return answer.rows[markers[place] - 1]
+
+
 def given_rows(history: list[Answer]) -> tuple[int, ...]:
     return tuple(sorted({row for answer in history for row in answer.rows}))
 
@@ -235,6 +265,19 @@ def resolve(
     if analysis.intent == "quote" and not analysis.terms and found:
         focus = found.rows[found.focus_index]
         return Turn(f"Quote the sentence cited for: {found.question}", quote_rows=(focus,))
+    ordinal = ORDINAL.search(question)
+    row = ordinal and found and placed(found, ordinal.group(1).lower())
+    if ordinal and row is not None:
+        place = f"the {ordinal.group(1).lower()} of the answers to: {found.query}"
+        if analysis.intent == "quote":
+            return Turn(f"Quote {place}", quote_rows=(row,))
+        rest = ORDINAL.sub(" it", question).strip(" ?")
+        return Turn(f"{rest} ({place})", among=(row,))
+    named = NAMED_ONE.match(question)
+    listed = next((a for a in reversed(history) if a.found and len(a.rows) > 1), None)
+    if named and listed:
+        query = f"{named.group(1)} (among the answers to: {listed.query})"
+        return Turn(query, among=listed.rows, among_lists=True)
     if ALONGSIDE.search(question) and found:
         rest = ALONGSIDE.sub("", question).strip(" ?")
         focus = found.rows[found.focus_index]

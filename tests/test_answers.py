@@ -124,6 +124,17 @@ def test_which_one_picks_from_the_previous_list_and_quote_it_quotes_that(assista
     )
 
 
+def test_quote_the_last_one_quotes_the_sentence_holding_the_last_item_listed(assistant):
+    listed = assistant.ask("Which agreements were signed?")
+    last_item = [line for line in listed.text.splitlines() if line.startswith("- ")][-1]
+    assert "cancer registry" in last_item
+    quoted = assistant.ask("Quote the last one.", [listed])
+    assert quoted.found and quoted.intent == "quote"
+    assert cited(quoted) == [
+        "A data-sharing protocol with the national cancer registry was also signed."
+    ]
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="known gap: the word swapped is the one nearest in meaning by the model, which puts 'cardiology' nearer 'hospital's' than 'oncology'",

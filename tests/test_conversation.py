@@ -103,3 +103,36 @@ def test_and_x_after_which_one_swaps_the_narrowing_topic_and_stays_among_the_sam
 def test_and_one_on_x_puts_x_where_the_previous_question_had_its_topic():
     turn = resolve("And one on customs?", [answered("Was an agreement on fisheries signed?")])
     assert turn.query == "Was an agreement on customs signed?"
+
+
+LISTED = Answer(
+    "Which documents were signed?",
+    "Which documents were signed?",
+    "The article names 3 documents:\n\n- a treaty [1]\n- a protocol [1]\n- a memorandum [2]",
+    True,
+    rows=(11, 12),
+)
+
+
+def test_quote_the_second_one_quotes_the_sentence_of_the_second_item_shown():
+    turn = resolve("What's the exact sentence for the second one?", [LISTED])
+    assert turn.quote_rows == (11,)
+    assert turn.query == "Quote the second of the answers to: Which documents were signed?"
+
+
+def test_the_last_one_is_the_last_item_shown_and_is_searched_alone():
+    turn = resolve("Who signed the last one?", [LISTED])
+    assert turn.among == (12,) and not turn.quote_rows
+
+
+def test_an_ordinal_beyond_the_list_or_naming_something_else_is_not_a_place():
+    assert not resolve("Quote the fifth one.", [LISTED]).quote_rows
+    turn = resolve("When was the first official visit?", [LISTED])
+    assert turn.query == "When was the first official visit?" and not turn.among
+
+
+def test_and_the_x_one_searches_the_last_list_even_after_a_quote():
+    quoted = Answer("Quote it.", "Quote the sentence cited for: ...", "> a [1]", True, rows=(11,))
+    turn = resolve("And the memorandum one?", [LISTED, quoted])
+    assert turn.among == (11, 12) and turn.among_lists
+    assert turn.query == "memorandum (among the answers to: Which documents were signed?)"
