@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.items import enumeration, short_series
-from assistant.lexical import fold, stem, tokenize, words
+from assistant.lexical import STOPWORDS, fold, stem, tokenize, words
 from assistant.matching import by_opening, phrase_share, similar_stems
 from assistant.names import REPORTING
 from assistant.question import Question, plural_head
@@ -161,7 +161,9 @@ class Selector:
         # other sentence that repeats the name.
         protagonist = {
             s.doc_id: frozenset(
-                fold(t) for t in re.findall(r"\w+", s.text) if t[:1].isupper() and len(t) > 1
+                fold(t)
+                for t in re.findall(r"\w+", s.text)
+                if t[:1].isupper() and len(t) > 1 and fold(t) not in STOPWORDS
             )
             for s in index.sentences
             if s.number == 1
