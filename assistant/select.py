@@ -45,10 +45,12 @@ NEEDS_ANTECEDENT = re.compile(
 )
 # "Did they discuss / mention / talk about X?": whether the text covers X at all.
 TOPIC_VERB = re.compile(r"\b(?:discuss|mention|talk|rais|address|cover)\w*", re.IGNORECASE)
+# "Under the plan, the fleet would also be moved": a subject of up to 11 words,
+# commas and all, then an auxiliary and "also".
 CONTINUES = re.compile(
     r"^(?:additionally|also|other|others|further|furthermore|moreover|in addition|besides|"
-    r"likewise|similarly|these|those)\b|^[\w’'-]+(?:\s+[\w’'-]+){0,10}\s+(?:were|was|are|is|will|"
-    r"would)\s+also\b",
+    r"likewise|similarly|these|those)\b|^[\w’'-]+,?(?:\s+[\w’'-]+,?){0,10}\s+(?:were|was|are|is|will|would|could|can|should|may|"
+    r"might|must|has|have|had)\s+also\b",
     re.IGNORECASE,
 )
 # "Other documents included ...": more of a list told before.

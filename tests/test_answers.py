@@ -227,3 +227,23 @@ def test_the_company_a_story_leads_with_is_found_where_the_text_says_the_coopera
     answer = Assistant(settings, reference).ask(question)
     assert answer.found
     assert cited(answer)[0].startswith(answer_opens)
+
+
+PLAN = """ date 2025-04-02 TARTU – The city council of Tartu approved a new cycling plan on Monday.
+
+The plan includes 40 kilometres of protected bike lanes and a bicycle parking garage at the railway station. Further measures include a rental scheme with 600 electric bikes. Under the plan, the old tram depot would also be turned into a repair workshop.
+
+Councillor Mari Kask said the first lanes would open in June.
+"""
+
+
+def test_a_list_carries_on_into_a_sentence_whose_subject_holds_a_comma(
+    settings, corpus_dir, reference
+):
+    # "Under the plan, the old tram depot would also be ..." adds to the plan's
+    # list as surely as "Further measures include ...".
+    write(corpus_dir, "tartu.txt", PLAN)
+    answer = Assistant(settings, reference).ask("Which measures does the cycling plan include?")
+    text = " ".join(cited(answer))
+    for item in ("bike lanes", "electric bikes", "repair workshop"):
+        assert item in text
