@@ -163,8 +163,8 @@ class Assistant:
         intent = "quote" if asked.intent == "quote" else analysis.intent
         if intent == "fact" and PASSIVE_LIST.match(turn.query):
             intent = "list"
-        if turn.among:
-            intent = "fact"
+        if turn.among and intent != "quote":
+            intent = "fact"  # one of the answers given, unless it is to be quoted
         total = len(self.index.sentences)
         depth = total if turn.among else (LIST_DEPTH if intent == "list" else FACT_DEPTH)
         # analysis.text is the query, or the question embedded in it ("Did they

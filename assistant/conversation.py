@@ -73,8 +73,15 @@ ORDINAL = re.compile(
     rf"\bthe\s+({'|'.join(ORDINALS)}|last)(?:\s+(?:one|item|entry))?\s*(?=[?.!,]|$)", re.I
 )
 # "And the statistics one?": the item of the last list that names statistics.
+# "Quote the sentence about X", "the exact wording on X", "quote what he said": a
+# quote request with a topic of its own, to be searched.
+QUOTE_TOPIC = re.compile(
+    r"\b(?:about|on|regarding|concerning|mentioning|naming|where|when|what|which|who|how|"
+    r"of\s+the|that\s+(?:says|said|mentions|names))\b",
+    re.I,
+)
 NAMED_ONE = re.compile(
-    r"^\s*(?:and\s+)?the\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+one\s*[?.!]*\s*$", re.I
+    r"^\s*(?:and\s+)?(?:quote\s+)?the\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+one\s*[?.!]*\s*$", re.I
 )
 BULLET = re.compile(r"^- .* \[(\d+)\]$", re.M)
 WH_WORDS = frozenset("what which who whom whose when where why how".split())
@@ -262,9 +269,6 @@ def resolve(
     last = history[-1]
     found = next((a for a in reversed(history) if a.found and a.rows), None)
     analysis = analyze(question)
-    if analysis.intent == "quote" and not analysis.terms and found:
-        focus = found.rows[found.focus_index]
-        return Turn(f"Quote the sentence cited for: {found.question}", quote_rows=(focus,))
     ordinal = ORDINAL.search(question)
     row = ordinal and found and placed(found, ordinal.group(1).lower())
     if ordinal and row is not None:
@@ -278,6 +282,15 @@ def resolve(
     if named and listed:
         query = f"{named.group(1)} (among the answers to: {listed.query})"
         return Turn(query, among=listed.rows, among_lists=True)
+    if (
+        analysis.intent == "quote"
+        and found
+        and not (analysis.terms and (QUOTE_TOPIC.search(question) or proper_names(question)))
+    ):
+        # "Can you quote that sentence exactly?", "exact wording pls": a quote
+        # request that names no topic of its own is about what was just said.
+        focus = found.rows[found.focus_index]
+        return Turn(f"Quote the sentence cited for: {found.question}", quote_rows=(focus,))
     if ALONGSIDE.search(question) and found:
         rest = ALONGSIDE.sub("", question).strip(" ?")
         focus = found.rows[found.focus_index]

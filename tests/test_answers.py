@@ -247,3 +247,12 @@ def test_a_list_carries_on_into_a_sentence_whose_subject_holds_a_comma(
     text = " ".join(cited(answer))
     for item in ("bike lanes", "electric bikes", "repair workshop"):
         assert item in text
+
+
+def test_quote_the_x_one_quotes_the_sentence_of_that_item(assistant):
+    listed = assistant.ask("Which agreements were signed?")
+    quoted = assistant.ask("Quote the cancer one.", [listed])
+    assert quoted.found and quoted.intent == "quote"
+    assert cited(quoted) == [
+        "A data-sharing protocol with the national cancer registry was also signed."
+    ]

@@ -136,3 +136,20 @@ def test_and_the_x_one_searches_the_last_list_even_after_a_quote():
     turn = resolve("And the memorandum one?", [LISTED, quoted])
     assert turn.among == (11, 12) and turn.among_lists
     assert turn.query == "memorandum (among the answers to: Which documents were signed?)"
+
+
+def test_a_quote_request_without_a_topic_of_its_own_quotes_what_was_just_said():
+    for request in ("Can you quote that sentence exactly?", "exact wording pls", "Quote it."):
+        turn = resolve(request, [LISTED])
+        assert turn.quote_rows == (11,), request
+
+
+def test_a_quote_request_with_a_topic_of_its_own_is_searched():
+    for request in ("Quote the sentence about the floods.", "Quote what Vučić said."):
+        turn = resolve(request, [LISTED])
+        assert not turn.quote_rows and turn.query == request, request
+
+
+def test_quote_the_x_one_quotes_from_the_last_list():
+    turn = resolve("Quote the memorandum one.", [LISTED])
+    assert turn.among == (11, 12) and not turn.quote_rows
