@@ -53,6 +53,13 @@ CONTINUES = re.compile(
     r"might|must|has|have|had)\s+also\b",
     re.IGNORECASE,
 )
+# Inside a list that a sentence announced and the next began to spell out
+# ("The plan has five parts. These include ..."), "It also ..." and "The final
+# part ..." are further items; elsewhere "They also ..." may start a new point.
+ANNOUNCED_GOES_ON = re.compile(
+    r"^(?:it|they)\s+also\b|^the\s+(?:second|third|fourth|fifth|sixth|next|final|last)\b",
+    re.IGNORECASE,
+)
 # "Other documents included ...": more of a list told before.
 OTHERS = re.compile(r"^(?:other|others)\b", re.IGNORECASE)
 REPORTS = re.compile(REPORTING, re.IGNORECASE)
@@ -361,9 +368,12 @@ class Selector:
         while step is not None and step not in chain:
             chain.append(step)
             here = self.index.sentences[step]
-            step = self.continuation(step)
-            if step is not None and self.index.sentences[step].paragraph != here.paragraph:
-                step = step if OTHERS.match(self.index.sentences[step].text) else None
+            step = self.row_of.get((here.doc_id, here.number + 1))
+            text = self.index.sentences[step].text if step is not None else ""
+            if not (CONTINUES.match(text) or ANNOUNCED_GOES_ON.match(text)):
+                break
+            if self.index.sentences[step].paragraph != here.paragraph and not OTHERS.match(text):
+                break
         return chain
 
     def carried_on(self, rows: tuple[int, ...]) -> set[int]:
@@ -547,6 +557,8 @@ class Selector:
                         break
                     grown.append(step)
                     opener = CONTINUES
+            for row in list(grown):
+                grown += [step for step in self.spelled_out(row) if step not in grown]
             for row in list(grown):
                 before = self.antecedent(row, question, strict=True)
                 if before is not None and before not in grown and before not in given:

@@ -256,3 +256,25 @@ def test_quote_the_x_one_quotes_the_sentence_of_that_item(assistant):
     assert cited(quoted) == [
         "A data-sharing protocol with the national cancer registry was also signed."
     ]
+
+
+LIBRARY = """ date 2025-09-10 GHENT – The city of Ghent will spend 12 million euros on its public libraries, the council said on Wednesday.
+
+The programme has three parts. These include longer opening hours at the main library. It also pays for a reading bus that will visit outlying districts. The final part is a fund for school libraries.
+
+Alderman Pieter Claes said the work would start in January.
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What are the parts of the library programme?", "What is in the library programme?"],
+)
+def test_an_announced_list_runs_on_through_it_also_and_the_final_part(
+    settings, corpus_dir, reference, question
+):
+    write(corpus_dir, "ghent.txt", LIBRARY)
+    answer = Assistant(settings, reference).ask(question)
+    text = " ".join(cited(answer))
+    for item in ("opening hours", "reading bus", "school libraries"):
+        assert item in text
