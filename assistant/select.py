@@ -75,6 +75,7 @@ SOFT_SCALE = 0.25  # a word-to-sentence cosine this high counts as a full match
 TOO_CLOSE = 0.1  # a runner-up this close to the best is cited too (in rank.py units)
 FACT_MARGIN = 0.06  # a second sentence must be this close to the best to join a fact
 CLEAR_DROP = 0.05  # a smaller widest drop is noise, not the edge of a list
+LIST_REACH = 12  # sentences back to look for the announcement of a list a sentence is in
 LIST_SPAN = 0.3  # list members are looked for this far below the best
 CHAIN_MARGIN = 0.5  # a continuation sentence joins a list unless it is this far below the best
 PLAIN_COVERAGE = 0.35  # without fitted weights: what matching the question's words adds
@@ -376,6 +377,33 @@ class Selector:
                 break
         return chain
 
+    def announced_list(self, row: int) -> list[int]:
+        """The announcement and the sentences that spell out the list `row` is a
+        sentence of ("... exchanged several documents. These included ... Other
+        ... included ..."), or [] when it is in no such list."""
+        sentence = self.index.sentences[row]
+        for back in range(1, LIST_REACH + 1):
+            start = self.row_of.get((sentence.doc_id, sentence.number - back))
+            if start is None:
+                break
+            if row in (members := self.spelled_out(start)):
+                return [start, *members]
+        return []
+
+    def whole_announced_list(self, question: Question, row: int) -> list[int]:
+        """The rest of the announced list `row` belongs to, unless the question
+        singles out some of its sentences: `row` has a word of the question that
+        another sentence of the list lacks ("Which ministries ...?" of the two
+        naming ministries). A question that reaches the list only by words all
+        its sentences share ("What deals did they ink?") asks for all of it."""
+        announced = self.announced_list(row)
+        if not announced:
+            return []
+        own = self.matched(question.terms, row)
+        if any(own - self.matched(question.terms, r) for r in announced[1:] if r != row):
+            return []
+        return [r for r in announced if r != row]
+
     def carried_on(self, rows: tuple[int, ...]) -> set[int]:
         """The rows and the sentences that carry their lists on, each in turn."""
         found = set(rows)
@@ -559,6 +587,9 @@ class Selector:
                     opener = CONTINUES
             for row in list(grown):
                 grown += [step for step in self.spelled_out(row) if step not in grown]
+                grown += [
+                    step for step in self.whole_announced_list(question, row) if step not in grown
+                ]
             for row in list(grown):
                 before = self.antecedent(row, question, strict=True)
                 if before is not None and before not in grown and before not in given:
@@ -591,7 +622,7 @@ class Selector:
             if widen:
                 with_context += [
                     step
-                    for step in self.spelled_out(row)
+                    for step in self.spelled_out(row) + self.whole_announced_list(question, row)
                     if step not in chosen + with_context and step not in given
                 ]
             before = self.antecedent(row, question)

@@ -278,3 +278,15 @@ def test_an_announced_list_runs_on_through_it_also_and_the_final_part(
     text = " ".join(cited(answer))
     for item in ("opening hours", "reading bus", "school libraries"):
         assert item in text
+
+
+def test_a_question_reaching_one_part_of_an_announced_list_by_no_word_of_its_own_gets_it_all(
+    settings, corpus_dir, reference
+):
+    # "What is in the deal?" comes nearest "The final part is ...", but nothing in
+    # the question singles that part out of the three.
+    write(corpus_dir, "ghent.txt", LIBRARY)
+    answer = Assistant(settings, reference).ask("What is in the deal?")
+    text = " ".join(cited(answer))
+    for item in ("opening hours", "reading bus", "school libraries"):
+        assert item in text
