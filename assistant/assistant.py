@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant import gate
 from assistant.answer import Answer, Composer
 from assistant.answerable import Answerability
 from assistant.conversation import People, Turn, resolve, searched
@@ -181,6 +182,12 @@ class Assistant:
             analysis, self.selector.weigh(analysis, hits, intent)
         )
         best = evidence[0]
+        if (
+            not reason
+            and gate.probability(gate.features(self.selector, analysis, best))
+            < self.settings.answerable_floor
+        ):
+            reason = "its closest sentence does not read as an answer to it"
         if reason:
             text = self.composer.refusal(reason, best.row)
             citations = self.composer.citations([best.row], {best.row: best.relevance})

@@ -26,6 +26,11 @@ class Settings:
     # Reciprocal rank fusion constant: 60 is the value of Cormack et al. (2009);
     # large enough that one ranking's top item cannot drown the other ranking.
     rrf_k: int = 60
+    # gate.py's probability that the sentence leading an answer answers the
+    # question; below it the question is refused. Chosen on training data by
+    # `python -m tools.fit_gate`: the highest floor that refuses at most 3% of the
+    # answerable SQuAD 2.0 train questions the rules answer.
+    answerable_floor: float = 0.27
     # Questions longer than this are refused: nobody types a 2,000-character
     # question, and encoding one would be truncated by the model anyway.
     max_question_chars: int = 2000

@@ -1,15 +1,17 @@
-"""Fit the weights of assistant/rank.py on SQuAD 2.0, apart from the evaluation sample.
+"""Fit the weights of assistant/rank.py on SQuAD 2.0 train; report them on the dev sample.
 
-    .venv/bin/python -m tools.fit_ranker ../shared/data/external/squad2_dev_cs224n.json
+    .venv/bin/python -m tools.fit_ranker
 
-The answerable questions that `assistant eval --format squad` does not ask (the
-rest of each article, seed 0) are the training set: each question's retrieved
-candidates are described by `Selector.describe`, and a linear score is fitted
-so that a softmax over the candidates puts its weight on the sentences holding
-the answer (L2-regularised, full-batch gradient descent on standardised
-features). The weights are printed in cosine units (the two cosine weights sum
-to 1), ready to paste into rank.py, with the share of questions whose best
-sentence holds the answer, on the training set and on the evaluation sample.
+Every answerable question of the training file (`../shared/data/train/`,
+SQuAD 2.0 train, first 10 articles) is asked of its own article with the
+product's retriever; each question's candidates are described by
+`Selector.describe`, and a linear score is fitted so that a softmax over the
+candidates puts its weight on the sentences holding the answer (L2-regularised,
+full-batch gradient descent on standardised features). The weights are printed
+in cosine units (the two cosine weights sum to 1), ready to paste into rank.py,
+with the share of questions whose best sentence holds the answer on the training
+questions and on the evaluation sample that `assistant eval --format squad`
+asks of SQuAD 2.0 dev (seed 0), which is only measured, never fitted on.
 
 This script only prints; it changes no file.
 """
@@ -27,24 +29,47 @@ from assistant.question import analyze
 from assistant.rank import WEIGHTS
 from assistant.settings import Settings
 from tools.external import MemoEmbedder, corpus_texts, overlapping
-from tools.external_data import Corpus, load_squad, read_json
+from tools.external_data import Corpus, Turn, load_squad, read_json, safe_name
 
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 NAMES = list(WEIGHTS)
 L2 = 1e-3  # on standardised features: enough to keep correlated cosines apart
 STEPS = 3000
 RATE = 0.5
 
 
-def split(data: dict, seed: int) -> tuple[list[Corpus], list[Corpus]]:
-    """(training corpora, evaluation corpora): the same articles, disjoint questions."""
-    asked = load_squad(data, None, seed)
-    everything = load_squad(data, 10**9, seed)
-    training = []
-    for sample, full in zip(asked, everything, strict=True):
-        used = {t.id for dialog in sample.dialogs for t in dialog}
-        rest = tuple(d for d in full.dialogs if d[0].id not in used and d[0].answerable)
-        training.append(Corpus(full.name, full.text, rest))
-    return training, asked
+def training_corpora(data: dict) -> list[Corpus]:
+    """Every answerable question of every article, each asked of its own article."""
+    corpora = []
+    for corpus in load_squad(data, 10**9):
+        answerable = tuple(d for d in corpus.dialogs if d[0].answerable)
+        corpora.append(Corpus(corpus.name, corpus.text, answerable))
+    return corpora
+
+
+def selqa_corpora(records: list[dict]) -> list[Corpus]:
+    """One short corpus per SelQA section (its candidate sentences, in order), with
+    every question asked of it that has an answer sentence: short texts on many
+    topics, nearer a news story than SQuAD's ten long articles."""
+    sections: dict[tuple[str, str], tuple[str, list[tuple[int, int]], list[Turn]]] = {}
+    for n, record in enumerate(records):
+        key = (record["article"], record["section"])
+        if key not in sections:
+            starts, cursor = [], 0
+            for candidate in record["candidates"]:
+                starts.append((cursor, cursor + len(candidate)))
+                cursor += len(candidate) + 1
+            sections[key] = (" ".join(record["candidates"]), starts, [])
+        text, starts, turns = sections[key]
+        if text != " ".join(record["candidates"]) or not record["answers"]:
+            continue
+        spans = tuple(starts[i] for i in record["answers"])
+        turns.append(Turn(f"selqa-{n}", record["question"], spans))
+    return [
+        Corpus(f"selqa-{i}-{safe_name(article)[:40]}", text, tuple((t,) for t in turns))
+        for i, ((article, _), (text, _, turns)) in enumerate(sections.items())
+        if turns
+    ]
 
 
 def candidates(corpora: list[Corpus], embedder, work: Path) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -97,10 +122,27 @@ def top_one(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray, asked: int
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("squad", type=Path, help="SQuAD 2.0 JSON file")
+    parser.add_argument(
+        "--train", type=Path, default=SHARED / "data" / "train" / "squad2_train_first10.json"
+    )
+    parser.add_argument(
+        "--selqa",
+        type=Path,
+        nargs="*",
+        default=[SHARED / "data" / "train" / f"selqa-ass-{part}.json" for part in ("dev", "test")],
+    )
+    parser.add_argument(
+        "--squad",
+        type=Path,
+        default=SHARED / "data" / "external" / "squad2_dev_cs224n.json",
+        help="SQuAD 2.0 dev, for the figure on the evaluation sample only",
+    )
     parser.add_argument("--seed", type=int, default=0, help="the evaluation sample's seed")
     args = parser.parse_args()
-    training, evaluation = split(read_json(args.squad), args.seed)
+    training = training_corpora(read_json(args.train))
+    for name in args.selqa:
+        training += selqa_corpora(read_json(name))
+    evaluation = load_squad(read_json(args.squad), None, args.seed)
     embedder = MemoEmbedder(SentenceTransformerEmbedder())
     settings = Settings()
     texts = [t for c in training + evaluation for t in corpus_texts(c, settings)]
