@@ -72,7 +72,6 @@ ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
 ORDINAL = re.compile(
     rf"\bthe\s+({'|'.join(ORDINALS)}|last)(?:\s+(?:one|item|entry))?\s*(?=[?.!,]|$)", re.I
 )
-# "And the statistics one?": the item of the last list that names statistics.
 # "Quote the sentence about X", "the exact wording on X", "quote what he said": a
 # quote request with a topic of its own, to be searched.
 QUOTE_TOPIC = re.compile(
@@ -80,6 +79,7 @@ QUOTE_TOPIC = re.compile(
     r"of\s+the|that\s+(?:says|said|mentions|names))\b",
     re.I,
 )
+# "And the statistics one?": the item of the last list that names statistics.
 NAMED_ONE = re.compile(
     r"^\s*(?:and\s+)?(?:quote\s+)?the\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+one\s*[?.!]*\s*$", re.I
 )

@@ -161,6 +161,7 @@ class Selector:
         self.row_of = {(s.doc_id, s.number): i for i, s in enumerate(index.sentences)}
         self.beside = neighbours(index.sentences)
         self._by_opening: dict[str, list[str]] | None = None  # built on first need
+        self._announced: dict[int, list[int]] = {}  # announced_list, on first need
         self.actors: list[frozenset[str]] = []
         for row in range(len(index.sentences)):
             self.actors.append(self.leading_names(row))
@@ -359,14 +360,11 @@ class Selector:
         announcement alone names none of what it announces. The list runs on
         while sentences carry it on, into the next paragraph only with "Other
         ...", which says it is more of the same list."""
-        sentence = self.index.sentences[row]
-        step = self.row_of.get((sentence.doc_id, sentence.number + 1))
+        step = self.beside[row][1]  # the next sentence of the paragraph
         if step is None or not SPELLS_OUT.match(self.index.sentences[step].text):
             return []
-        if self.index.sentences[step].paragraph != sentence.paragraph:
-            return []
         chain = []
-        while step is not None and step not in chain:
+        while step is not None:
             chain.append(step)
             here = self.index.sentences[step]
             step = self.row_of.get((here.doc_id, here.number + 1))
@@ -380,15 +378,19 @@ class Selector:
     def announced_list(self, row: int) -> list[int]:
         """The announcement and the sentences that spell out the list `row` is a
         sentence of ("... exchanged several documents. These included ... Other
-        ... included ..."), or [] when it is in no such list."""
-        sentence = self.index.sentences[row]
-        for back in range(1, LIST_REACH + 1):
-            start = self.row_of.get((sentence.doc_id, sentence.number - back))
-            if start is None:
-                break
-            if row in (members := self.spelled_out(start)):
-                return [start, *members]
-        return []
+        ... included ..."), or [] when it is in no such list. Found once per row:
+        the lists are the article's, whatever the question."""
+        if row not in self._announced:
+            self._announced[row] = []
+            sentence = self.index.sentences[row]
+            for back in range(1, LIST_REACH + 1):
+                start = self.row_of.get((sentence.doc_id, sentence.number - back))
+                if start is None:
+                    break
+                if row in (members := self.spelled_out(start)):
+                    self._announced[row] = [start, *members]
+                    break
+        return self._announced[row]
 
     def whole_announced_list(self, question: Question, row: int) -> list[int]:
         """The rest of the announced list `row` belongs to, unless the question

@@ -35,6 +35,12 @@ def cited(answer) -> list[str]:
     return [c.text for c in answer.citations]
 
 
+def asked_of(settings, corpus_dir, reference, name: str, article: str, question: str):
+    """The answer to the question with the article alone in the corpus."""
+    write(corpus_dir, name, article)
+    return Assistant(settings, reference).ask(question)
+
+
 @pytest.mark.parametrize(
     "question", ["What was signed at the opening?", "What came out of the opening on paper?"]
 )
@@ -223,8 +229,7 @@ def test_the_company_a_story_leads_with_is_found_where_the_text_says_the_coopera
 ):
     # After its lead the story calls the company "the cooperative" or nothing at
     # all; the one other sentence that names it is not the answer.
-    write(corpus_dir, "dairy.txt", DAIRY)
-    answer = Assistant(settings, reference).ask(question)
+    answer = asked_of(settings, corpus_dir, reference, "dairy.txt", DAIRY, question)
     assert answer.found
     assert cited(answer)[0].startswith(answer_opens)
 
@@ -242,8 +247,8 @@ def test_a_list_carries_on_into_a_sentence_whose_subject_holds_a_comma(
 ):
     # "Under the plan, the old tram depot would also be ..." adds to the plan's
     # list as surely as "Further measures include ...".
-    write(corpus_dir, "tartu.txt", PLAN)
-    answer = Assistant(settings, reference).ask("Which measures does the cycling plan include?")
+    question = "Which measures does the cycling plan include?"
+    answer = asked_of(settings, corpus_dir, reference, "tartu.txt", PLAN, question)
     text = " ".join(cited(answer))
     for item in ("bike lanes", "electric bikes", "repair workshop"):
         assert item in text
@@ -273,8 +278,7 @@ Alderman Pieter Claes said the work would start in January.
 def test_an_announced_list_runs_on_through_it_also_and_the_final_part(
     settings, corpus_dir, reference, question
 ):
-    write(corpus_dir, "ghent.txt", LIBRARY)
-    answer = Assistant(settings, reference).ask(question)
+    answer = asked_of(settings, corpus_dir, reference, "ghent.txt", LIBRARY, question)
     text = " ".join(cited(answer))
     for item in ("opening hours", "reading bus", "school libraries"):
         assert item in text
@@ -285,8 +289,7 @@ def test_a_question_reaching_one_part_of_an_announced_list_by_no_word_of_its_own
 ):
     # "What is in the deal?" comes nearest "The final part is ...", but nothing in
     # the question singles that part out of the three.
-    write(corpus_dir, "ghent.txt", LIBRARY)
-    answer = Assistant(settings, reference).ask("What is in the deal?")
+    answer = asked_of(settings, corpus_dir, reference, "ghent.txt", LIBRARY, "What is in the deal?")
     text = " ".join(cited(answer))
     for item in ("opening hours", "reading bus", "school libraries"):
         assert item in text
