@@ -28,12 +28,6 @@ from assistant.swap import build_changed
 
 LIST_DEPTH = 24  # sentences considered for a list answer
 FACT_DEPTH = 12
-PASSIVE_LIST = re.compile(
-    r"^\s*what\s+(?:was|were|has\s+been|have\s+been)\s+\w+(?:ed|en|wn)"
-    r"(?:\s+(?:during|at|in)\s+the\s+(?:visit|talks|meeting|summit))?\s*\??\s*$",
-    re.IGNORECASE,
-)
-
 
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
 # shown back, they can reverse how the question reads on screen.
@@ -161,8 +155,6 @@ class Assistant:
         analysis = analyze(searched(turn.query))
         asked = analyze(question)
         intent = "quote" if asked.intent == "quote" else analysis.intent
-        if intent == "fact" and PASSIVE_LIST.match(turn.query):
-            intent = "list"
         if turn.among and intent != "quote":
             intent = "fact"  # one of the answers given, unless it is to be quoted
         total = len(self.index.sentences)
@@ -195,8 +187,6 @@ class Assistant:
         rows += [row for row in bridges if row not in rows]
         narrowed = narrowed_to(turn.query) if intent == "list" else ()
         rows, keep = self.selector.narrow(rows, narrowed)
-        if intent == "list" and keep is None:
-            rows, keep = self.selector.of_kind(rows, turn.query)
         if intent == "quote":
             rows.sort()  # a quote reads in the article's order
         scores = {e.row: e.relevance for e in evidence}

@@ -503,39 +503,6 @@ class Selector:
             return rows, None
         return [row for row in rows if any(kept_items[row])], keep
 
-    def of_kind(
-        self, rows: list[int], question: str
-    ) -> tuple[list[int], Callable[[str], bool] | None]:
-        """For "Which memorandums were signed?" when several listed items open
-        with "memorandum" among others: only those, the items of a sentence that
-        names the kind for all of them ("Agreements were also reached between A
-        and B"), and sentences naming it that list nothing. Nothing changes when
-        fewer than two items open with the kind: "documents" or "projects" is
-        what the article calls them all."""
-        head = plural_head(question)
-        if not head or re.search(rf"\b{re.escape(head)}\s*(?:,|and\b|or\b|&)", question, re.I):
-            return rows, None  # "agreements and memoranda": more than one kind
-        noun = stem(words(head)[0])
-
-        def names(text: str, opening: int | None = None) -> bool:
-            return any(similar_stems(noun, s) for s in tokenize(text)[:opening])
-
-        kept: set[str] = set()
-        opening_items = total = 0
-        items_of = {row: self.items(row) for row in rows}
-        for row, items in items_of.items():
-            text = self.index.sentences[row].text
-            total += len(items)
-            if names(text, 1):  # "Agreements were also reached between A and B"
-                kept.update(items)
-                continue
-            own = [item for item in items if names(item, 2)] if enumeration(text) else []
-            opening_items += len(own)
-            kept.update(own or (items if names(text) else []))
-        if opening_items < 2 or len(kept) == total:
-            return rows, None
-        return [row for row in rows if kept.intersection(items_of[row])], kept.__contains__
-
     def items(self, row: int) -> list[str]:
         """The sentence's enumerated items, or the whole sentence as one."""
         text = self.index.sentences[row].text
