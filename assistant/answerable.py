@@ -21,7 +21,7 @@ from collections.abc import Callable
 from assistant.lexical import STOPWORDS, stem, words
 from assistant.matching import plain, similar_stems
 from assistant.names import TITLES, mentions, same_name
-from assistant.question import QUOTE, Question
+from assistant.question import Question
 from assistant.rank import CAPITALIZED, DIGITS, EXTENT, NUMBER, TIME
 from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, asks_topic, topic_of
 
@@ -91,21 +91,45 @@ WHEN_CLAUSE = re.compile(
     r"immediately\s+(?:after|before)|whenever|upon)\b",
     re.IGNORECASE,
 )
-# A question about what did not happen needs a sentence that says so.
+# A sentence that says something did not happen, or is not so.
 NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
+# A question asks about what did not happen when its own clause is negated
+# ("Why did they not sign?", "What is not a symptom of ...?"). Not counted: a
+# contrast on what is asked for ("complete, not a sample", "not only those"),
+# "without" ("quote it without changing anything"), a tag asking for
+# confirmation ("..., didn't he?"), a part in brackets, a sentence beside the
+# question ("In which fields? Please give all, not only some.") and "No. 13".
+ASKED_NEGATION = re.compile(
+    r"(?<!,\s)(?<!,)\bnot\b(?!\s+(?:only|just|merely)\b)|\bno\b(?!\.\s*\d)"
+    r"|\b(?:never|none|neither|nor)\b|n[’']t\b",
+    re.I,
+)
+TAG = re.compile(r",\s*\w+n[’']t\s+(?:he|she|it|they|we|you|i|there|that|this)\s*\?", re.I)
+BRACKETED = re.compile(r"\([^()]*\)")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def negated(question: Question) -> bool:
-    """Whether the question asks about what did not happen ("without paraphrase"
-    asks for a quote, not about anything).
+    """Whether the question asks about what did not happen.
 
     >>> from assistant.question import analyze
-    >>> negated(analyze("Why did they not sign it?"))
+    >>> negated(analyze("Why did they not sign it?")), negated(analyze("What wasn't approved?"))
+    (True, True)
+    >>> negated(analyze("List every document. I need it complete, not a sample."))
+    False
+    >>> negated(analyze("He thanked them too, didn't he? What for?"))
+    False
+    >>> negated(analyze("Which fields? Please give me all of them, not only some."))
+    False
+    >>> negated(analyze("What is not a symptom of it?"))
     True
     >>> negated(analyze("Quote it without paraphrase."))
     False
     """
-    return bool(NEGATION.search(QUOTE.sub("", question.text)))
+    text = TAG.sub("?", BRACKETED.sub(" ", question.text))
+    sentences = SENTENCE_BREAK.split(text)
+    asked = [sentence for sentence in sentences if "?" in sentence] or sentences
+    return any(ASKED_NEGATION.search(sentence) for sentence in asked)
 
 
 class Answerability:

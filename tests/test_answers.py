@@ -293,3 +293,22 @@ def test_a_question_reaching_one_part_of_an_announced_list_by_no_word_of_its_own
     text = " ".join(cited(answer))
     for item in ("opening hours", "reading bus", "school libraries"):
         assert item in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which agreements were signed at the opening? I need all of them, not a sample.",
+        "Which agreements were signed at the opening (not the plans)?",
+        "Three agreements were signed, weren't they? Which ones?",
+    ],
+)
+def test_a_not_that_negates_nothing_that_happened_does_not_refuse(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.found
+    assert "cancer registry" in answer.text
+
+
+def test_a_question_about_what_did_not_happen_is_refused_without_a_negation(assistant):
+    answer = assistant.ask("Which agreement was not signed at the opening?")
+    assert not answer.found
