@@ -496,12 +496,20 @@ class Selector:
         def keep(item: str) -> bool:
             return any(similar_stems(t, s) for s in tokenize(item) for t in wanted)
 
-        kept_items = {row: [keep(item) for item in self.items(row)] for row in rows}
+        # A sentence that announces a list ("The board approved four projects at
+        # its March meeting.") is none of its items: its words are the setting the
+        # question shares ("Which projects were approved at the March meeting?"),
+        # not a topic that singles an item out.
+        kept_items = {
+            row: [keep(item) for item in self.items(row)]
+            for row in rows
+            if not self.spelled_out(row)
+        }
         total = sum(len(flags) for flags in kept_items.values())
         matching = sum(sum(flags) for flags in kept_items.values())
         if matching in (0, total):
             return rows, None
-        return [row for row in rows if any(kept_items[row])], keep
+        return [row for row in rows if any(kept_items.get(row, ()))], keep
 
     def items(self, row: int) -> list[str]:
         """The sentence's enumerated items, or the whole sentence as one."""

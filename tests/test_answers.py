@@ -295,6 +295,17 @@ def test_a_question_reaching_one_part_of_an_announced_list_by_no_word_of_its_own
         assert item in text
 
 
+def test_a_list_asked_in_the_words_of_its_announcement_is_not_narrowed_to_it(assistant):
+    # "... signed in the hospital's opening" shares its words with "Three
+    # agreements were signed at the opening.": the setting, not a topic that
+    # singles out an item, so every item is listed.
+    answer = assistant.ask("Which documents were signed in the hospital's opening?")
+    assert answer.found
+    text = " ".join(cited(answer))
+    for item in ("University of Lyon", "ambulance service", "cancer registry"):
+        assert item in text
+
+
 @pytest.mark.parametrize(
     "question",
     [
