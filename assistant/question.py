@@ -39,6 +39,13 @@ EMBEDDED = re.compile(
     r"(how\s+many|how\s+much|when|where|who)\b",
     re.I,
 )
+# "Could you kindly list ...?", "Would you be so kind as to give ...?": a request
+# put as a yes-no question, which asks what its imperative asks.
+REQUEST = re.compile(
+    r"^\s*(?:could|can|would|will)\s+(?:you|u)\s+(?:please\s+|kindly\s+|"
+    r"(?:be\s+)?so\s+kind\s+as\s+to\s+)?(?=[a-z])",
+    re.I,
+)
 # "On what day ...?" asks when. (Not "what year": that often asks for a year
 # told beside another event, as in questions that link two articles.)
 DAY_ASKED = re.compile(r"\b(?:what|which)\s+(?:day|date|month)\b", re.I)
@@ -222,6 +229,15 @@ def proper_names(question: str) -> list[str]:
 
 
 def analyze(question: str) -> Question:
+    """What the question asks for and which of its words must be matched.
+
+    >>> analyze("Could you kindly list the documents signed?").intent
+    'list'
+    >>> analyze("Would you be so kind as to tell me when it opened?").wh
+    'when'
+    """
+    if request := REQUEST.match(question):
+        return analyze(question[request.end() :])
     wh_match = WH.search(question)
     wh = "yes-no" if YES_NO.match(question) else (wh_match.group(1).lower() if wh_match else "")
     if wh == "yes-no" and (embedded := EMBEDDED.search(question)):

@@ -323,3 +323,19 @@ def test_a_not_that_negates_nothing_that_happened_does_not_refuse(assistant, que
 def test_a_question_about_what_did_not_happen_is_refused_without_a_negation(assistant):
     answer = assistant.ask("Which agreement was not signed at the opening?")
     assert not answer.found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Could you kindly list the agreements signed at the opening?",
+        "Would you be so kind as to enumerate the agreements signed at the opening?",
+    ],
+)
+def test_a_request_put_as_a_yes_no_question_is_answered_as_its_imperative(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.found
+    bullets = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 3
+    for item in ("University of Lyon", "ambulance service", "cancer registry"):
+        assert any(item in line for line in bullets)
