@@ -23,7 +23,7 @@ from assistant.matching import plain, similar_stems
 from assistant.names import TITLES, mentions, same_name
 from assistant.question import Question
 from assistant.rank import CAPITALIZED, DIGITS, EXTENT, NUMBER, TIME
-from assistant.select import SIMILARITY_FLOOR, Evidence, Selector, asks_topic, topic_of
+from assistant.select import Evidence, Selector, asks_topic, topic_of
 
 # "Who is the prime minister of ...": the role a who-question asks to be named.
 ROLE = re.compile(
@@ -40,9 +40,6 @@ TIES = frozenset(
     teacher mentor student partner""".split()
 )
 TITLE_STEMS = frozenset(stem(t.lower()) for t in TITLES)  # "the Presidents" names no one
-MENTION_FLOOR = 0.3  # a word-to-sentence cosine that means the sentence speaks of it
-NAME_MARGIN = 0.05  # how far below the best a sentence with the name it lacks may be
-TYPE_MARGIN = 0.25  # how far below the best a sentence holding the asked-for kind of fact may be
 # "How much does it cost / weigh?": the verb is measured in units, not named.
 # Each white space run is read once: `\s*(?:million|...)?\s*` tried every split of it.
 MONEY = re.compile(
@@ -168,7 +165,7 @@ class Answerability:
     ) -> str:
         """Why this sentence cannot answer the question, or '' when it can.
         Names in `bridged` are supplied by another cited sentence."""
-        if evidence.hit.dense < SIMILARITY_FLOOR and evidence.coverage == 0:
+        if evidence.hit.dense < self.selector.limits.similarity_floor and evidence.coverage == 0:
             return "nothing in it is close to this question"
         for name in self.missing_names(question, evidence.row):
             if name not in bridged:
@@ -236,7 +233,7 @@ class Answerability:
             return True
         vector = self.selector.encode([word])[0]
         sentence = self.selector.index.sentence_vectors.reconstruct(evidence.row)
-        return float(vector @ sentence) >= MENTION_FLOOR
+        return float(vector @ sentence) >= self.selector.limits.mention_floor
 
     def bridges(self, question: Question, evidence: list[Evidence], names: list[str]) -> list[int]:
         """Retrieved sentences that have the names a candidate's paragraph lacks, for
@@ -310,7 +307,7 @@ class Answerability:
         if question.wh not in ("who", "whom") or self.names_other(question, best.row, False):
             return None
         for e in evidence[1:]:
-            if e.relevance < best.relevance - TYPE_MARGIN:
+            if e.relevance < best.relevance - self.selector.limits.type_margin:
                 break
             if self.names_other(question, e.row, True):
                 extra = self.acceptable(question, evidence, e)
@@ -375,7 +372,10 @@ class Answerability:
         reason = self.refusal(question, best)
         # Looking further down is for a sentence with the date or figure asked for;
         # a sentence that merely has the name the best lacks must be nearly as good.
-        margin = TYPE_MARGIN if reason == self.type_gap(question, best) else NAME_MARGIN
+        limits = self.selector.limits
+        margin = (
+            limits.type_margin if reason == self.type_gap(question, best) else limits.name_margin
+        )
         for e in evidence[1:]:
             if e.relevance < best.relevance - margin:
                 break

@@ -26,9 +26,6 @@ from assistant.settings import Settings
 from assistant.store import Index, Progress, build_index, open_index, quiet
 from assistant.swap import build_changed
 
-LIST_DEPTH = 24  # sentences considered for a list answer
-FACT_DEPTH = 12
-
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
 # shown back, they can reverse how the question reads on screen.
 BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
@@ -101,7 +98,7 @@ class Assistant:
         settings = self.settings
         questions = query_embedder(settings.index_dir, index.manifest, self.embedder, self.progress)
         self.retriever = Retriever(index, questions, settings.candidates, settings.rrf_k)
-        self.selector = Selector(index, questions.encode)
+        self.selector = Selector(index, questions.encode, self.settings.thresholds)
         self.composer = Composer(index)
         self.people = People(
             lambda: " ".join(d.text for d in index.documents),
@@ -158,7 +155,10 @@ class Assistant:
         if turn.among and intent != "quote":
             intent = "fact"  # one of the answers given, unless it is to be quoted
         total = len(self.index.sentences)
-        depth = total if turn.among else (LIST_DEPTH if intent == "list" else FACT_DEPTH)
+        limits = self.settings.thresholds
+        depth = (
+            total if turn.among else (limits.list_depth if intent == "list" else limits.fact_depth)
+        )
         # analysis.text is the query, or the question embedded in it ("Did they
         # say when ...?").
         hits = self.retriever.search(analysis.text, k=min(depth + len(turn.skip), total))

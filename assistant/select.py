@@ -27,6 +27,7 @@ from assistant.names import REPORTING
 from assistant.question import Question, plural_head
 from assistant.rank import kind_features, novelty, score
 from assistant.retrieve import Hit, neighbours
+from assistant.settings import DEFAULT_THRESHOLDS, Thresholds
 from assistant.store import Index
 
 # Openers that make a sentence lean on the one before it.
@@ -63,25 +64,11 @@ ANNOUNCED_GOES_ON = re.compile(
 # "Other documents included ...": more of a list told before.
 OTHERS = re.compile(r"^(?:other|others)\b", re.IGNORECASE)
 REPORTS = re.compile(REPORTING, re.IGNORECASE)
-SUBJECT_WORDS = 16  # a reporting verb this far in still follows its subject
 LEADING_QUOTE = re.compile(r'^\s*(?:“[^”]*”|"[^"]*")[\s,.]*')
 # "What was said / did he say about X?": every sentence naming X is part of the answer.
 ABOUT = re.compile(
     r"^\s*what\b.*\b(?:say|said|says|discuss\w*|mention\w*|report\w*)\s+about\b", re.I
 )
-ABOUT_MOST = 4  # sentences at most in such an answer
-SIMILARITY_FLOOR = 0.15  # below this cosine MiniLM pairs are unrelated text
-SOFT_SCALE = 0.25  # a word-to-sentence cosine this high counts as a full match
-TOO_CLOSE = 0.1  # a runner-up this close to the best is cited too (in rank.py units)
-FACT_MARGIN = 0.06  # a second sentence must be this close to the best to join a fact
-CLEAR_DROP = 0.05  # a smaller widest drop is noise, not the edge of a list
-LIST_REACH = 12  # sentences back to look for the announcement of a list a sentence is in
-LIST_SPAN = 0.3  # list members are looked for this far below the best
-CHAIN_MARGIN = 0.5  # a continuation sentence joins a list unless it is this far below the best
-PLAIN_COVERAGE = 0.35  # without fitted weights: what matching the question's words adds
-PLAIN_PHRASE = 0.3  # and matching them in the same order, as a phrase
-LIST_BONUS = 0.1  # a list question prefers sentences that enumerate
-SUBJECT_BONUS = 1.0  # larger than any gap the features make: X acting comes first
 
 
 @dataclass(frozen=True)
@@ -96,8 +83,10 @@ class Evidence:
         return self.hit.row
 
 
-def natural_group(evidence: list[Evidence]) -> list[Evidence]:
-    """The best few, cut at the widest drop in relevance within LIST_SPAN of the best.
+def natural_group(
+    evidence: list[Evidence], limits: Thresholds = DEFAULT_THRESHOLDS
+) -> list[Evidence]:
+    """The best few, cut at the widest drop in relevance within list_span of the best.
 
     A list's sentences score alike and stand apart from the rest; where that
     drop falls depends on the question, so it is found, not fixed.
@@ -108,15 +97,15 @@ def natural_group(evidence: list[Evidence]) -> list[Evidence]:
     [0.9, 0.85, 0.8]
     """
     best = evidence[0].relevance
-    inside = [e for e in evidence if e.relevance >= best - LIST_SPAN]
+    inside = [e for e in evidence if e.relevance >= best - limits.list_span]
     if len(inside) == 1:
         return inside
     values = [e.relevance for e in evidence[: len(inside) + 1]]
     gaps = [values[i] - values[i + 1] for i in range(len(values) - 1)]
     cut = max(range(len(gaps)), key=lambda i: (gaps[i], -i))
-    if gaps[cut] < CLEAR_DROP:
+    if gaps[cut] < limits.clear_drop:
         # No clear break: keep only what is as good as the best.
-        return [e for e in inside if e.relevance >= best - FACT_MARGIN]
+        return [e for e in inside if e.relevance >= best - limits.fact_margin]
     return inside[: cut + 1]
 
 
@@ -155,9 +144,15 @@ def topic_of(question: Question) -> Question:
 
 
 class Selector:
-    def __init__(self, index: Index, encode: Callable[[list[str]], np.ndarray]):
+    def __init__(
+        self,
+        index: Index,
+        encode: Callable[[list[str]], np.ndarray],
+        limits: Thresholds = DEFAULT_THRESHOLDS,
+    ):
         self.index = index
         self.encode = encode
+        self.limits = limits
         self.row_of = {(s.doc_id, s.number): i for i, s in enumerate(index.sentences)}
         self.beside = neighbours(index.sentences)
         self._by_opening: dict[str, list[str]] | None = None  # built on first need
@@ -195,7 +190,10 @@ class Selector:
         # "“The river ...,” Moatlhodi told reporters": the speaker follows the quote.
         text = LEADING_QUOTE.sub("", sentence.text)
         tokens = re.findall(r"\w+", text)
-        verb = next((i for i, t in enumerate(tokens[:SUBJECT_WORDS]) if REPORTS.fullmatch(t)), 0)
+        verb = next(
+            (i for i, t in enumerate(tokens[: self.limits.subject_words]) if REPORTS.fullmatch(t)),
+            0,
+        )
         tokens = tokens[: max(verb, 5)]
         if tokens and tokens[0].lower() in {"he", "she", "they"}:
             before = self.row_of.get((sentence.doc_id, sentence.number - 1))
@@ -244,8 +242,8 @@ class Selector:
         for (term, _), vector in zip(gaps, vectors, strict=True):
             closeness = sentences @ vector
             top = float(closeness.max())
-            if top >= SIMILARITY_FLOOR:
-                result[term] = np.clip(closeness / max(top, SOFT_SCALE), 0.0, 1.0)
+            if top >= self.limits.similarity_floor:
+                result[term] = np.clip(closeness / max(top, self.limits.soft_scale), 0.0, 1.0)
         return result
 
     def nearby_vocabulary(self, term: str) -> list[str]:
@@ -310,15 +308,15 @@ class Selector:
                 # and "Did they discuss X?" the sentence that names X: cosine and
                 # coverage rank those, enumerations first for a list.
                 similarity = max(hit.dense, (hit.dense + hit.context) / 2)
-                relevance = similarity + PLAIN_COVERAGE * coverage
+                relevance = similarity + self.limits.plain_coverage * coverage
                 if intent == "list":
-                    relevance += LIST_BONUS if enumeration(hit.sentence.text) else 0.0
+                    relevance += self.limits.list_bonus if enumeration(hit.sentence.text) else 0.0
                 else:
-                    relevance += PLAIN_PHRASE * features["phrase"]
+                    relevance += self.limits.plain_phrase * features["phrase"]
             else:
                 relevance = score(features)
             if about_actor and question.subject in self.actors[hit.row]:
-                relevance += SUBJECT_BONUS
+                relevance += self.limits.subject_bonus
             evidence.append(Evidence(hit, matched, coverage, relevance))
         return sorted(evidence, key=lambda e: (-e.relevance, e.row))
 
@@ -383,7 +381,7 @@ class Selector:
         if row not in self._announced:
             self._announced[row] = []
             sentence = self.index.sentences[row]
-            for back in range(1, LIST_REACH + 1):
+            for back in range(1, self.limits.list_reach + 1):
                 start = self.row_of.get((sentence.doc_id, sentence.number - back))
                 if start is None:
                     break
@@ -419,7 +417,7 @@ class Selector:
         self, question: Question, evidence: list[Evidence], chosen: list[int]
     ) -> list[int]:
         """For "What was said about X?", the other sentences that name all of X
-        (up to ABOUT_MOST in all): each says something about it."""
+        (up to about_most in all): each says something about it."""
         about = ABOUT.search(question.text)
         if not about:
             return []
@@ -429,10 +427,10 @@ class Selector:
         best = evidence[0]
         more = []
         for e in evidence[1:]:
-            if len(chosen) + len(more) >= ABOUT_MOST:
+            if len(chosen) + len(more) >= self.limits.about_most:
                 break
             same_actor = not question.subject or question.subject in self.actors[e.row]
-            near = e.relevance >= best.relevance - LIST_SPAN
+            near = e.relevance >= best.relevance - self.limits.list_span
             if topic <= e.matched and same_actor and near and e.row not in chosen:
                 more.append(e.row)
         return more
@@ -443,7 +441,7 @@ class Selector:
         Asked for a kind of thing the article never names ("Which areas ...?"),
         with the best sentence enumerating bare nouns ("industry, agriculture,
         transit and logistics"), the answer is every such enumeration as far down
-        as LIST_SPAN that has the question's words the best has: words cannot tell
+        as list_span that has the question's words the best has: words cannot tell
         which sentences hold areas, but lists of another shape (documents, with
         their articles) hold other things."""
         best = listing[0]
@@ -466,9 +464,9 @@ class Selector:
                 listed = enumeration(text) or CONTINUES.match(text)
                 return names or bool(listed) or e.matched >= asked
 
-            return [e for e in natural_group(listing) if e is best or holds(e)]
+            return [e for e in natural_group(listing, self.limits) if e is best or holds(e)]
         if not short_series(best.hit.sentence.text):
-            return natural_group(listing)
+            return natural_group(listing, self.limits)
         # "Which sectors did the projects they reviewed cover?": an enumeration
         # without the words that single out the best one answers something else.
         # One shared word ("areas of cooperation") singles out nothing.
@@ -478,7 +476,7 @@ class Selector:
         return [
             e
             for e in listing
-            if e.relevance >= best.relevance - LIST_SPAN
+            if e.relevance >= best.relevance - self.limits.list_span
             and short_series(e.hit.sentence.text)
             and e.matched >= singled_out
         ]
@@ -533,7 +531,7 @@ class Selector:
             listing = [e for e in evidence if self.lists(question, e.row)]
             chosen = [e.row for e in self.list_group(question, listing or evidence)]
             relevance = {e.row: e.relevance for e in evidence}
-            floor = best.relevance - CHAIN_MARGIN
+            floor = best.relevance - self.limits.chain_margin
             grown = list(chosen)
             for row in chosen:
                 step = row
@@ -579,12 +577,16 @@ class Selector:
         for e in evidence[1:] if widen else ():
             same_words = best.matched and e.matched >= best.matched
             same_actor = not question.subject or question.subject in self.actors[e.row]
-            if same_words and same_actor and e.relevance >= best.relevance - FACT_MARGIN:
+            if (
+                same_words
+                and same_actor
+                and e.relevance >= best.relevance - self.limits.fact_margin
+            ):
                 chosen.append(e.row)
         chosen += self.also_about(question, evidence, chosen)
         runner_up = evidence[1] if len(evidence) > 1 and intent != "quote" else None
         # Too close to call: citing both beats guessing between them.
-        close = runner_up and runner_up.relevance >= best.relevance - TOO_CLOSE
+        close = runner_up and runner_up.relevance >= best.relevance - self.limits.too_close
         if asks_topic(question):
             # "Did they discuss healthcare?": a sentence without "healthcare" is
             # no second answer, however close it scores.

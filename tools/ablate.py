@@ -14,10 +14,12 @@ import contextlib
 import re
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from assistant import answerable, select
 from assistant.embedding import SentenceTransformerEmbedder
+from assistant.settings import DEFAULT_THRESHOLDS
 from tools.external import KINDS, MemoEmbedder, evaluate
 from tools.question_sets import DEFAULT_SETS, name_of, score_set
 
@@ -39,6 +41,16 @@ APART = [
     "eval/articles/clinic",
     "eval/articles/transit",
 ]
+
+
+def limits(**changes: float) -> contextlib.AbstractContextManager:
+    """Selectors built in the block use the default thresholds with these changed."""
+    build = select.Selector.__init__
+
+    def init(self, index, encode, thresholds=DEFAULT_THRESHOLDS):
+        build(self, index, encode, replace(thresholds, **changes))
+
+    return patched((select.Selector, "__init__", init))
 
 
 @contextlib.contextmanager
@@ -100,7 +112,7 @@ ABLATIONS: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager]]
     ),
     "subject-bonus": (
         '"What did X say?" puts the sentences where X acts first',
-        lambda: patched((select, "SUBJECT_BONUS", 0.0)),
+        lambda: limits(subject_bonus=0.0),
     ),
     "list-kind": (
         "a list of a kind the article never names takes every bare-noun enumeration",
@@ -126,11 +138,11 @@ ABLATIONS: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager]]
     ),
     "list-bonus": (
         "a list question prefers sentences that enumerate",
-        lambda: patched((select, "LIST_BONUS", 0.0)),
+        lambda: limits(list_bonus=0.0),
     ),
     "too-close": (
-        "a runner-up within TOO_CLOSE of the best is cited too",
-        lambda: patched((select, "TOO_CLOSE", -1.0)),
+        "a runner-up within too_close of the best is cited too",
+        lambda: limits(too_close=-1.0),
     ),
 }
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.assistant import FACT_DEPTH, Assistant
+from assistant.assistant import Assistant
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.question import analyze
 from assistant.rank import WEIGHTS
@@ -85,7 +85,7 @@ def candidates(corpora: list[Corpus], embedder, work: Path) -> list[tuple[np.nda
             if not turn.answerable:
                 continue
             question = " ".join(turn.question.split())
-            hits = assistant.retriever.search(question, k=FACT_DEPTH)
+            hits = assistant.retriever.search(question, k=assistant.settings.thresholds.fact_depth)
             gold = overlapping(index.sentences, turn.spans)
             flags = np.array([h.row in gold for h in hits], dtype=float)
             if flags.any():
