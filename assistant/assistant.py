@@ -26,6 +26,14 @@ from assistant.settings import Settings
 from assistant.store import Index, Progress, build_index, open_index, quiet
 from assistant.swap import build_changed
 
+# "What was signed?" asks for everything that was: a list, shown as one.
+PASSIVE_LIST = re.compile(
+    r"^\s*what\s+(?:was|were|has\s+been|have\s+been)\s+\w+(?:ed|en|wn)"
+    r"(?:\s+(?:during|at|in)\s+the\s+(?:visit|talks|meeting|summit))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
 # shown back, they can reverse how the question reads on screen.
 BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
@@ -152,6 +160,8 @@ class Assistant:
         analysis = analyze(searched(turn.query))
         asked = analyze(question)
         intent = "quote" if asked.intent == "quote" else analysis.intent
+        if intent == "fact" and PASSIVE_LIST.match(turn.query):
+            intent = "list"
         if turn.among and intent != "quote":
             intent = "fact"  # one of the answers given, unless it is to be quoted
         total = len(self.index.sentences)
