@@ -7,8 +7,10 @@ question hinges on:
   paragraph nor in another retrieved sentence that could be cited beside it;
 - a negation, when the question asks about what did not happen;
 - a figure for "how many" / "how much" (and the thing counted, by word or meaning),
-  or a date or time for "when";
-- any likeness at all to the question.
+  or a date or time for "when".
+
+Before any of these, a question the fitted model of topic.py finds about nothing
+in the text is refused ("How do I make a classic carbonara?").
 
 A sentence a little below the best may lead instead when it has what the best
 lacks. This module does not rank or choose the sentences to cite; see select.py.
@@ -24,6 +26,7 @@ from assistant.names import TITLES, mentions, same_name
 from assistant.question import Question
 from assistant.rank import CAPITALIZED, DIGITS, EXTENT, NUMBER, TIME
 from assistant.select import Evidence, Selector, asks_topic, topic_of
+from assistant.topic import FLOOR, on_topic, signals
 
 # "Who is the prime minister of ...": the role a who-question asks to be named.
 ROLE = re.compile(
@@ -165,8 +168,6 @@ class Answerability:
     ) -> str:
         """Why this sentence cannot answer the question, or '' when it can.
         Names in `bridged` are supplied by another cited sentence."""
-        if evidence.hit.dense < self.selector.limits.similarity_floor and evidence.coverage == 0:
-            return "nothing in it is close to this question"
         for name in self.missing_names(question, evidence.row):
             if name not in bridged:
                 typed = re.search(re.escape(name), question.text, re.IGNORECASE)
@@ -353,7 +354,7 @@ class Answerability:
         return " ".join(topic_of(question).term_words)
 
     def pick(
-        self, question: Question, evidence: list[Evidence]
+        self, question: Question, evidence: list[Evidence], among_answer: bool = False
     ) -> tuple[list[Evidence], str, list[int]]:
         """Evidence with the best sentence that can answer first, '' and the rows of
         any bridging sentences to cite too -- or the evidence unchanged, why the
@@ -363,6 +364,10 @@ class Answerability:
         the question needs (a name, a negation, a date, a figure) and it has it.
         """
         best = evidence[0]
+        # A follow-up asked among the sentences of the answer before ("Which of
+        # those ...?") is about the text by the conversation, whatever its words.
+        if not among_answer and on_topic(signals(self.selector, question, evidence)) < FLOOR:
+            return evidence, "nothing in it is close to this question", []
         topic = self.unmatched_topic(question, evidence)
         if topic:
             return evidence, f"none of its sentences uses the words “{topic}”", []

@@ -180,7 +180,7 @@ class Assistant:
             text = self.composer.refusal("nothing further in it matches", None)
             return Answer(question, turn.query, text, False, (), "none")
         evidence, reason, bridges = self.answerability.pick(
-            analysis, self.selector.weigh(analysis, hits, intent)
+            analysis, self.selector.weigh(analysis, hits, intent), bool(turn.among)
         )
         best = evidence[0]
         if reason:

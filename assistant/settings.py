@@ -19,9 +19,9 @@ class Thresholds:
     # Sentences retrieved as candidates for a list answer, and for any other (f8ee7cd).
     list_depth: int = 24
     fact_depth: int = 12
-    # Below this cosine all-MiniLM-L6-v2 pairs are unrelated text: a best sentence
-    # this far that shares no word is no answer, and a word this far from every
-    # hit matches none of them (f8ee7cd).
+    # Below this cosine all-MiniLM-L6-v2 pairs are unrelated text: a word this far
+    # from every hit matches none of them (f8ee7cd). Whether a question is about
+    # the text at all is topic.py's fitted model, with its floor beside its weights.
     similarity_floor: float = 0.15
     # A word-to-sentence cosine this high counts as a full match of a word the
     # corpus never uses (4ace7a2).

@@ -35,11 +35,14 @@ APART = [
     "eval/round3-article",
     "eval/round6-paraphrase",
     "eval/round7-voices",
+    "eval/round8-voices",
+    "eval/round9-paraphrase",
     "eval/articles/nairobi",
     "eval/articles/andes",
     "eval/articles/harbour",
     "eval/articles/clinic",
     "eval/articles/transit",
+    "eval/articles/vineyard",
 ]
 
 
@@ -71,6 +74,10 @@ ABLATIONS: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager]]
     "someone-named": (
         '"Who ...?" led by a sentence naming another person',
         lambda: patched((answerable.Answerability, "someone_named", lambda *a: None)),
+    ),
+    "topic-gate": (
+        "refuse a question the learned model (topic.py) finds about nothing in the text",
+        lambda: patched((answerable, "FLOOR", 0.0)),
     ),
     "withheld": (
         'refuse when the sentence says it was not told ("did not say how")',
