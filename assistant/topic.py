@@ -19,6 +19,14 @@ questions asked of another text (on a held-out half of the articles: 0.2% and
 67%). A question refused wrongly costs more than an off-topic one answered
 with quoted sentences, hence the low floor. This module only scores;
 answerable.py refuses.
+
+Model card. Data: `squad2_train_first10.json` (SQuAD 2.0 train, first 10
+articles; CC BY-SA 4.0, Rajpurkar, Jia and Liang 2018) and
+`selqa-ass-dev.json`, `selqa-ass-test.json` (SelQA; Apache-2.0, Copyright 2016,
+Emory University; Jurczyk, Zhai and Choi 2016). Command: `python -m
+tools.fit_topic --seed 0`. What it is measured on (README, A learned topic
+gate): the question sets written apart from the code and SQuAD 2.0 dev,
+HotpotQA, QuAC and CoQA, none of them seen in fitting.
 """
 
 from dataclasses import dataclass
