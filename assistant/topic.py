@@ -1,12 +1,11 @@
-"""Whether a question is about the corpus at all: a logistic model over a few signals.
+"""Whether a question is about the corpus at all: a logistic model over three signals.
 
 A question about something the articles never touch ("How do I make a classic
 carbonara?") still has a nearest sentence, and a few of its words may loosely
-match one ("programming" and "digital"). Signals of the best candidates tell
-such questions from questions about the text: the highest cosine of the
-question with a sentence and with a passage, the highest IDF-weighted share of
-the question's words a sentence has as written, the highest share counting near
-meanings, and how few words the question has.
+match one ("programming" and "digital"). Three signals of the best candidates
+tell such questions from questions about the text: the highest cosine of the
+question with a sentence, the highest IDF-weighted share of the question's
+words a sentence has as written, and the highest share counting near meanings.
 
 The weights and the floor were fitted by `python -m tools.fit_topic` (seed 0,
 about 15 minutes on two cores) on training data only (`../shared/data/train/`):
@@ -15,8 +14,8 @@ of each retyped as people type (typos, bare keywords, a chat frame), asked of
 its own text (about it, answerable or not) and of another article's text
 (about something else). The floor is the probability below which 0.1% of the
 questions asked of their own text fall; on that data it refuses 43% of the
-questions asked of another text (on a held-out half of the articles: 0.2% and
-67%). A question refused wrongly costs more than an off-topic one answered
+questions asked of another text (on a held-out half of the articles: 0.3% and
+66%). A question refused wrongly costs more than an off-topic one answered
 with quoted sentences, hence the low floor. This module only scores;
 answerable.py refuses.
 
@@ -37,28 +36,18 @@ from assistant.question import Question
 from assistant.select import Evidence, Selector
 
 # Fitted by python -m tools.fit_topic (seed 0); see the module docstring.
-WEIGHTS = {
-    "dense": 9.819,
-    "context": 9.197,
-    "exact": 5.460,
-    "coverage": 2.458,
-    "few_words": -1.729,
-}
-BIAS = -9.838
-FLOOR = 0.005
+WEIGHTS = {"dense": 17.390, "exact": 5.517, "coverage": 1.989}
+BIAS = -9.899
+FLOOR = 0.006
 
-NAMES = ("dense", "context", "exact", "coverage", "few_words")
+NAMES = ("dense", "exact", "coverage")
 
 
 @dataclass(frozen=True)
 class Signals:
     dense: float  # highest cosine of the question with a candidate sentence
-    context: float  # highest cosine of the question with a candidate's passage
     exact: float  # highest share of the question's words a candidate has as written
     coverage: float  # the same, counting near meanings
-    # 1 / the number of the question's content words: a share of one or two
-    # words ("What is in the deal?") says less than a share of six.
-    few_words: float
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, name) for name in NAMES])
@@ -76,8 +65,6 @@ def signals(selector: Selector, question: Question, evidence: list[Evidence]) ->
     total = sum(weights.values()) or 1.0
     return Signals(
         dense=max(e.hit.dense for e in evidence),
-        context=max(e.hit.context for e in evidence),
         exact=max(sum(weights.get(t, 0.0) for t in e.matched) / total for e in evidence),
         coverage=max(e.coverage for e in evidence),
-        few_words=1.0 / max(len(question.terms), 1),
     )
