@@ -19,7 +19,7 @@ from assistant.corpus import Document, corpus_files, parse_document
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import CorpusError, QuestionError
 from assistant.items import enumeration
-from assistant.question import analyze, narrowed_to, plural_head
+from assistant.question import analyze, narrowed_to, plural_head, respelled
 from assistant.retrieve import Retriever
 from assistant.select import Selector
 from assistant.settings import Settings
@@ -128,7 +128,8 @@ class Assistant:
         except QuestionError as problem:
             return Answer(str(question)[:200], "", f"{problem}.", False, error=str(problem))
         _ = self.index  # opening the index finds the article's people
-        turn = resolve(question, list(history), self.closeness, self.people)
+        # "wich one ...?" is read as "which one ...?" by everything after.
+        turn = resolve(respelled(question), list(history), self.closeness, self.people)
         if turn.quote_rows:
             return self.quote(question, turn)
         return self.search(question, turn)

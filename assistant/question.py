@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.lexical import STOPWORDS, fold, stem, words
+from assistant.matching import edit_distance_at_most_one
 from assistant.names import TITLES
 
 QUOTE = re.compile(
@@ -226,6 +227,34 @@ def proper_names(question: str) -> list[str]:
         ):
             names.append(fold(bare))
     return names
+
+
+QUESTION_WORDS = ("what", "which", "when", "where", "who", "whom", "whose", "why", "how")
+LEADING_WORD = re.compile(r"^(\s*)([A-Za-z]+)\b")
+
+
+def respelled(question: str) -> str:
+    """The question with a misspelt question word at its start put right ("wat",
+    "wich", "wen", "hw"): a word that is no common word, one typo from exactly
+    one question word. Everything that reads a question's form (its question
+    word, "which one ...?" follow-ups) then reads it as meant.
+
+    >>> respelled("wich one is about educashun"), respelled("wat r the 5 thingz?")
+    ('which one is about educashun', 'what r the 5 thingz?')
+    >>> respelled("That was signed?"), respelled("Hat trick?")
+    ('That was signed?', 'Hat trick?')
+    """
+    match = LEADING_WORD.match(question)
+    if not match:
+        return question
+    typed = match.group(2).lower()
+    if typed in STOPWORDS or typed in QUESTION_WORDS or len(typed) < 2:
+        return question
+    meant = [w for w in QUESTION_WORDS if edit_distance_at_most_one(typed, w)]
+    if len(meant) != 1 or not typed.startswith(meant[0][0]):
+        return question
+    word = meant[0].capitalize() if match.group(2)[0].isupper() else meant[0]
+    return question[: match.start(2)] + word + question[match.end(2) :]
 
 
 def analyze(question: str) -> Question:

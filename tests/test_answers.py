@@ -141,6 +141,15 @@ def test_quote_the_last_one_quotes_the_sentence_holding_the_last_item_listed(ass
     ]
 
 
+def test_a_misspelt_question_word_is_read_as_meant(assistant):
+    # "wich one ...?" after a list is the follow-up "which one ...?": it is asked
+    # among the answers just given, not as a question of its own.
+    listed = assistant.ask("Which agreements were signed?")
+    picked = assistant.ask("wich one is with the ambulance service?", [listed])
+    assert "among the answers to: Which agreements were signed?" in picked.query
+    assert any("ambulance service" in text for text in cited(picked))
+
+
 def test_a_follow_up_among_the_answer_before_is_not_refused_for_its_own_few_words(assistant):
     # "Which of those involves students?" shares no word with the article, and
     # alone looks like a question about something else; asked of the list just
