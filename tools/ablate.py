@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant import answerable, select
+from assistant import assistant as assistant_module
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.settings import DEFAULT_THRESHOLDS
 from tools.external import KINDS, MemoEmbedder, evaluate
@@ -74,6 +75,10 @@ ABLATIONS: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager]]
     "someone-named": (
         '"Who ...?" led by a sentence naming another person',
         lambda: patched((answerable.Answerability, "someone_named", lambda *a: None)),
+    ),
+    "respelled": (
+        'a misspelt question word ("wich", "wat") read as meant',
+        lambda: patched((assistant_module, "respelled", lambda question: question)),
     ),
     "topic-gate": (
         "refuse a question the learned model (topic.py) finds about nothing in the text",
