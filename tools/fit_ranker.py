@@ -120,8 +120,8 @@ def top_one(data: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray, asked: int
     return sum(gold[int(np.argmax(x @ w))] for x, gold in data) / asked
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def training_arguments(parser: argparse.ArgumentParser) -> None:
+    """--train and --selqa: the training files, by default those of ../shared/data/train."""
     parser.add_argument(
         "--train", type=Path, default=SHARED / "data" / "train" / "squad2_train_first10.json"
     )
@@ -131,6 +131,11 @@ def main() -> int:
         nargs="*",
         default=[SHARED / "data" / "train" / f"selqa-ass-{part}.json" for part in ("dev", "test")],
     )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    training_arguments(parser)
     parser.add_argument(
         "--squad",
         type=Path,

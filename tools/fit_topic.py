@@ -34,9 +34,8 @@ from assistant.settings import Settings
 from assistant.topic import NAMES, signals
 from tools.external import MemoEmbedder, corpus_texts
 from tools.external_data import Corpus, load_squad, read_json
-from tools.fit_ranker import selqa_corpora
+from tools.fit_ranker import selqa_corpora, training_arguments
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 # The share of questions about their text the floor may refuse: a real question
 # refused costs more than an off-topic one answered with quoted sentences.
 ON_TOPIC_REFUSED = 0.001
@@ -154,15 +153,7 @@ def report(label: str, p: np.ndarray, y: np.ndarray, floor: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--train", type=Path, default=SHARED / "data" / "train" / "squad2_train_first10.json"
-    )
-    parser.add_argument(
-        "--selqa",
-        type=Path,
-        nargs="*",
-        default=[SHARED / "data" / "train" / f"selqa-ass-{part}.json" for part in ("dev", "test")],
-    )
+    training_arguments(parser)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rows", type=Path, help="also write the signals and labels (.npz)")
     args = parser.parse_args()
