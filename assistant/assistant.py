@@ -129,7 +129,8 @@ class Assistant:
             return Answer(str(question)[:200], "", f"{problem}.", False, error=str(problem))
         _ = self.index  # opening the index finds the article's people
         # "wich one ...?" is read as "which one ...?" by everything after.
-        turn = resolve(respelled(question), list(history), self.closeness, self.people)
+        typed = respelled(question, self.index.bm25.vocab)
+        turn = resolve(typed, list(history), self.closeness, self.people)
         if turn.quote_rows:
             return self.quote(question, turn)
         return self.search(question, turn)

@@ -9,6 +9,7 @@ This module does not look at the corpus; answer.py does the matching.
 """
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from assistant.lexical import STOPWORDS, fold, stem, words
@@ -233,22 +234,23 @@ QUESTION_WORDS = ("what", "which", "when", "where", "who", "whom", "whose", "why
 LEADING_WORD = re.compile(r"^(\s*)([A-Za-z]+)\b")
 
 
-def respelled(question: str) -> str:
+def respelled(question: str, used: Container[str] = frozenset()) -> str:
     """The question with a misspelt question word at its start put right ("wat",
-    "wich", "wen", "hw"): a word that is no common word, one typo from exactly
-    one question word. Everything that reads a question's form (its question
-    word, "which one ...?" follow-ups) then reads it as meant.
+    "wich", "wen", "hw"): a word that is no common word and none the text uses
+    (`used`, stems: "Wat Arun" in an article about the temple), one typo from
+    exactly one question word. Everything that reads a question's form (its
+    question word, "which one ...?" follow-ups) then reads it as meant.
 
     >>> respelled("wich one is about educashun"), respelled("wat r the 5 thingz?")
     ('which one is about educashun', 'what r the 5 thingz?')
-    >>> respelled("That was signed?"), respelled("Hat trick?")
-    ('That was signed?', 'Hat trick?')
+    >>> respelled("That was signed?"), respelled("Hat trick?"), respelled("Wat Arun?", {"wat"})
+    ('That was signed?', 'Hat trick?', 'Wat Arun?')
     """
     match = LEADING_WORD.match(question)
     if not match:
         return question
     typed = match.group(2).lower()
-    if typed in STOPWORDS or typed in QUESTION_WORDS or len(typed) < 2:
+    if typed in STOPWORDS or typed in QUESTION_WORDS or len(typed) < 2 or stem(typed) in used:
         return question
     meant = [w for w in QUESTION_WORDS if edit_distance_at_most_one(typed, w)]
     if len(meant) != 1 or not typed.startswith(meant[0][0]):
