@@ -231,7 +231,7 @@ def proper_names(question: str) -> list[str]:
 
 
 QUESTION_WORDS = ("what", "which", "when", "where", "who", "whom", "whose", "why", "how")
-LEADING_WORD = re.compile(r"^(\s*)([A-Za-z]+)\b")
+LEADING_WORD = re.compile(r"^\s*([A-Za-z]+)\b")
 
 
 def respelled(question: str, used: Container[str] = frozenset()) -> str:
@@ -249,14 +249,14 @@ def respelled(question: str, used: Container[str] = frozenset()) -> str:
     match = LEADING_WORD.match(question)
     if not match:
         return question
-    typed = match.group(2).lower()
+    typed = match.group(1).lower()
     if typed in STOPWORDS or typed in QUESTION_WORDS or len(typed) < 2 or stem(typed) in used:
         return question
     meant = [w for w in QUESTION_WORDS if edit_distance_at_most_one(typed, w)]
     if len(meant) != 1 or not typed.startswith(meant[0][0]):
         return question
-    word = meant[0].capitalize() if match.group(2)[0].isupper() else meant[0]
-    return question[: match.start(2)] + word + question[match.end(2) :]
+    word = meant[0].capitalize() if match.group(1)[0].isupper() else meant[0]
+    return question[: match.start(1)] + word + question[match.end(1) :]
 
 
 def analyze(question: str) -> Question:

@@ -78,7 +78,7 @@ ABLATIONS: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager]]
     ),
     "respelled": (
         'a misspelt question word ("wich", "wat") read as meant',
-        lambda: patched((assistant_module, "respelled", lambda question: question)),
+        lambda: patched((assistant_module, "respelled", lambda question, used=(): question)),
     ),
     "topic-gate": (
         "refuse a question the learned model (topic.py) finds about nothing in the text",
